@@ -63,6 +63,13 @@ G_DECLARE_FINAL_TYPE (TlAuthClient, tl_auth_client, TL, AUTH_CLIENT, GObject)
 
 TlAuthClient    *tl_auth_client_new                   (TlServerProfile  *profile);
 
+/* Added: "client-name" (read-write, default "trading-login"), the name
+ * sent in v1/login/start and shown to the person in an existing-session
+ * question on their other client. */
+const char      *tl_auth_client_get_client_name       (TlAuthClient     *self);
+void             tl_auth_client_set_client_name       (TlAuthClient     *self,
+                                                       const char       *client_name);
+
 TlServerProfile *tl_auth_client_get_profile           (TlAuthClient     *self);
 TlAuthState      tl_auth_client_get_state             (TlAuthClient     *self);
 const char      *tl_auth_client_get_username          (TlAuthClient     *self);

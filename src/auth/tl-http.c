@@ -1,0 +1,574 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "tl-http"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "tl-auth-error.h"
+#include "tl-http.h"
+#include "tl-message.h"
+
+/* Above the longest request, so libsoup's own I/O timeout never cuts a
+ * long poll short; our timers below decide. */
+#define SESSION_IO_TIMEOUT   (TL_HTTP_LONG_POLL_TIMEOUT + 5)
+#define SESSION_IDLE_TIMEOUT 60
+#define READ_CHUNK           16384
+
+typedef struct
+{
+  SoupMessage  *msg;
+  char         *host;
+  char         *pin;
+  guint         timeout_seconds;
+
+  GCancellable *cancellable;
+  GCancellable *parent;
+  GCancellable *scope;
+  gulong        parent_handler;
+  gulong        scope_handler;
+
+  GSource      *timeout_source;
+  GSource      *connect_source;
+  gboolean      timed_out;
+  gboolean      connect_timed_out;
+
+  char         *rejected_fingerprint;
+
+  GInputStream *stream;
+  GByteArray   *body;
+} Request;
+
+typedef struct
+{
+  guint       status;
+  JsonObject *body;
+  GError     *parse_error;
+} Response;
+
+static void
+response_free (Response *response)
+{
+  g_clear_pointer (&response->body, json_object_unref);
+  g_clear_error (&response->parse_error);
+  g_free (response);
+}
+
+static void
+clear_source (GSource **source)
+{
+  if (*source != NULL)
+    {
+      g_source_destroy (*source);
+      g_clear_pointer (source, g_source_unref);
+    }
+}
+
+static void
+request_free (Request *request)
+{
+  clear_source (&request->timeout_source);
+  clear_source (&request->connect_source);
+
+  if (request->parent_handler != 0)
+    g_cancellable_disconnect (request->parent, request->parent_handler);
+  if (request->scope_handler != 0)
+    g_cancellable_disconnect (request->scope, request->scope_handler);
+  g_clear_object (&request->parent);
+  g_clear_object (&request->scope);
+
+  if (request->msg != NULL)
+    g_signal_handlers_disconnect_by_data (request->msg, request);
+  g_clear_object (&request->msg);
+  g_clear_object (&request->stream);
+  g_clear_object (&request->cancellable);
+  g_clear_pointer (&request->body, g_byte_array_unref);
+  g_free (request->host);
+  g_free (request->pin);
+  g_free (request->rejected_fingerprint);
+  g_free (request);
+}
+
+SoupSession *
+tl_http_session_new (TlServerProfile *profile)
+{
+  g_autofree char *user_agent = g_strdup_printf ("%s/%s", PACKAGE_NAME, PACKAGE_VERSION);
+  SoupSession *session;
+
+  session = soup_session_new_with_options ("timeout", SESSION_IO_TIMEOUT,
+                                           "idle-timeout", SESSION_IDLE_TIMEOUT,
+                                           "user-agent", user_agent,
+                                           "max-conns-per-host", 4,
+                                           NULL);
+
+  /* Without a database every certificate fails validation, so each one
+   * reaches our accept-certificate handler and the pin alone decides: a
+   * CA-signed certificate that is not the pinned one is refused too. */
+  if (tl_server_profile_get_pin_sha256 (profile) != NULL)
+    soup_session_set_tls_database (session, NULL);
+
+  return session;
+}
+
+char *
+tl_http_format_fingerprint (const char *hex)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (gsize i = 0; hex != NULL && hex[i] != '\0'; i += 2)
+    {
+      if (i > 0)
+        g_string_append_c (text, ':');
+      g_string_append_len (text, hex + i, hex[i + 1] != '\0' ? 2 : 1);
+      if (hex[i + 1] == '\0')
+        break;
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+void
+tl_http_set_protocol_error (GError     **error,
+                            const char  *detail)
+{
+  if (detail != NULL)
+    g_set_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_PROTOCOL, "%s (%s)",
+                 tl_auth_error_message (TL_AUTH_ERROR_PROTOCOL), detail);
+  else
+    g_set_error_literal (error, TL_AUTH_ERROR, TL_AUTH_ERROR_PROTOCOL,
+                         tl_auth_error_message (TL_AUTH_ERROR_PROTOCOL));
+}
+
+static void
+on_parent_cancelled (GCancellable *parent,
+                     GCancellable *own)
+{
+  g_cancellable_cancel (own);
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  Request *request = user_data;
+
+  request->timed_out = TRUE;
+  g_cancellable_cancel (request->cancellable);
+  g_clear_pointer (&request->timeout_source, g_source_unref);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_connect_timeout (gpointer user_data)
+{
+  Request *request = user_data;
+
+  request->connect_timed_out = TRUE;
+  g_cancellable_cancel (request->cancellable);
+  g_clear_pointer (&request->connect_source, g_source_unref);
+  return G_SOURCE_REMOVE;
+}
+
+/* Headers go out only on an open (and, for https, verified) connection,
+ * so from here on the request timeout alone applies. */
+static void
+on_wrote_headers (SoupMessage *msg,
+                  Request     *request)
+{
+  clear_source (&request->connect_source);
+}
+
+static gboolean
+on_accept_certificate (SoupMessage          *msg,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       Request              *request)
+{
+  g_autofree char *fingerprint = tl_certificate_sha256 (certificate);
+
+  if (fingerprint != NULL && request->pin != NULL &&
+      g_str_equal (fingerprint, request->pin))
+    return TRUE;
+
+  g_free (request->rejected_fingerprint);
+  request->rejected_fingerprint = g_steal_pointer (&fingerprint);
+  return FALSE;
+}
+
+static GSource *
+attach_timeout (guint        seconds,
+                GSourceFunc  func,
+                Request     *request)
+{
+  GSource *source = g_timeout_source_new_seconds (seconds);
+
+  g_source_set_callback (source, func, request, NULL);
+  g_source_set_name (source, "[tl-http] timeout");
+  g_source_attach (source, g_main_context_get_thread_default ());
+  return source;
+}
+
+static void
+set_certificate_error (GError     **error,
+                       Request     *request,
+                       const char  *fingerprint)
+{
+  g_autofree char *pretty = tl_http_format_fingerprint (fingerprint);
+
+  if (request->pin != NULL)
+    g_set_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_CERTIFICATE,
+                 _("The server's certificate is not the pinned one (SHA-256 fingerprint %s). "
+                   "If the server changed its certificate and you trust it, pin this fingerprint in Servers."),
+                 pretty);
+  else
+    g_set_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_CERTIFICATE,
+                 _("The server's certificate is not trusted (SHA-256 fingerprint %s). "
+                   "If you expected this server, pin this fingerprint in Servers."),
+                 pretty);
+}
+
+/* Turns what went wrong below HTTP into something a person can act on. */
+static void
+set_transport_error (GError  **error,
+                     Request  *request,
+                     GError   *cause)
+{
+  if (request->timed_out || request->connect_timed_out)
+    {
+      g_set_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_NETWORK,
+                   _("The server at %s did not answer in time. Check your network connection, or try again later."),
+                   request->host);
+      return;
+    }
+
+  if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_propagate_error (error, g_error_copy (cause));
+      return;
+    }
+
+  if (request->rejected_fingerprint != NULL)
+    {
+      set_certificate_error (error, request, request->rejected_fingerprint);
+      return;
+    }
+
+  g_debug ("Request to %s failed: %s", request->host, cause->message);
+
+  if (g_error_matches (cause, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
+    g_set_error_literal (error, TL_AUTH_ERROR, TL_AUTH_ERROR_CERTIFICATE,
+                         tl_auth_error_message (TL_AUTH_ERROR_CERTIFICATE));
+  else if (g_error_matches (cause, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS))
+    g_set_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_NETWORK,
+                 _("The server at %s does not speak https. Check the server address."),
+                 request->host);
+  else if (cause->domain == G_TLS_ERROR)
+    g_set_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_NETWORK,
+                 _("Could not make a secure connection to the server at %s (%s). Check the server address."),
+                 request->host, cause->message);
+  else if (cause->domain == SOUP_SESSION_ERROR &&
+           cause->code != SOUP_SESSION_ERROR_MESSAGE_ALREADY_IN_QUEUE)
+    tl_http_set_protocol_error (error, cause->message);
+  else if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    g_set_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_NETWORK,
+                 _("The server at %s refused the connection. Check the server address, or try again later."),
+                 request->host);
+  else if (cause->domain == G_RESOLVER_ERROR)
+    g_set_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_NETWORK,
+                 _("The server name in %s could not be found. Check the server address and your network connection."),
+                 request->host);
+  else if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) ||
+           g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE))
+    g_set_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_NETWORK,
+                 _("The server at %s cannot be reached. Check your network connection."),
+                 request->host);
+  else
+    g_set_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_NETWORK,
+                 _("Could not reach the server at %s (%s). Check your network connection and the server address."),
+                 request->host, cause->message);
+}
+
+static void
+finish_body (GTask *task)
+{
+  Request *request = g_task_get_task_data (task);
+  Response *response = g_new0 (Response, 1);
+
+  response->status = soup_message_get_status (request->msg);
+  response->body = tl_message_parse ((const char *) request->body->data,
+                                     request->body->len,
+                                     &response->parse_error);
+
+  g_task_return_pointer (task, response, (GDestroyNotify) response_free);
+}
+
+static void
+on_read (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Request *request = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) chunk = NULL;
+  GError *mapped = NULL;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (chunk == NULL)
+    {
+      set_transport_error (&mapped, request, error);
+      g_task_return_error (task, mapped);
+      return;
+    }
+
+  if (g_bytes_get_size (chunk) == 0)
+    {
+      finish_body (task);
+      return;
+    }
+
+  g_byte_array_append (request->body,
+                       g_bytes_get_data (chunk, NULL),
+                       g_bytes_get_size (chunk));
+  if (request->body->len > TL_MESSAGE_MAX_BODY)
+    {
+      /* Dropping the stream unread closes the connection: the rest of a
+       * huge body is never downloaded. */
+      tl_http_set_protocol_error (&mapped, _("the answer is larger than 64 KiB"));
+      g_task_return_error (task, mapped);
+      return;
+    }
+
+  g_input_stream_read_bytes_async (request->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   request->cancellable, on_read,
+                                   g_steal_pointer (&task));
+}
+
+static void
+on_sent (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Request *request = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  SoupMessageHeaders *headers;
+  GTlsCertificate *peer;
+  GError *mapped = NULL;
+  guint status;
+
+  request->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (request->stream == NULL)
+    {
+      set_transport_error (&mapped, request, error);
+      g_task_return_error (task, mapped);
+      return;
+    }
+
+  clear_source (&request->connect_source);
+
+  /* Belt and braces: whatever libsoup decided, a pinned profile talks
+   * only to the pinned certificate. */
+  peer = soup_message_get_tls_peer_certificate (request->msg);
+  if (request->pin != NULL && peer != NULL)
+    {
+      g_autofree char *fingerprint = tl_certificate_sha256 (peer);
+
+      if (g_strcmp0 (fingerprint, request->pin) != 0)
+        {
+          set_certificate_error (&mapped, request, fingerprint);
+          g_task_return_error (task, mapped);
+          return;
+        }
+    }
+
+  status = soup_message_get_status (request->msg);
+  g_debug ("%s %s: %u", soup_message_get_method (request->msg),
+           g_uri_get_path (soup_message_get_uri (request->msg)), status);
+
+  if (SOUP_STATUS_IS_REDIRECTION (status))
+    {
+      tl_http_set_protocol_error (&mapped, _("the server redirected to another address"));
+      g_task_return_error (task, mapped);
+      return;
+    }
+
+  headers = soup_message_get_response_headers (request->msg);
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > TL_MESSAGE_MAX_BODY)
+    {
+      tl_http_set_protocol_error (&mapped, _("the answer is larger than 64 KiB"));
+      g_task_return_error (task, mapped);
+      return;
+    }
+
+  request->body = g_byte_array_new ();
+  g_input_stream_read_bytes_async (request->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   request->cancellable, on_read,
+                                   g_steal_pointer (&task));
+}
+
+void
+tl_http_request_async (SoupSession         *session,
+                       TlServerProfile     *profile,
+                       const char          *method,
+                       const char          *path,
+                       GBytes              *body,
+                       const char          *bearer,
+                       guint                timeout_seconds,
+                       GCancellable        *cancellable,
+                       GCancellable        *scope,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  SoupMessageHeaders *headers;
+  Request *request;
+  GUri *uri;
+
+  g_return_if_fail (SOUP_IS_SESSION (session));
+  g_return_if_fail (TL_IS_SERVER_PROFILE (profile));
+
+  task = g_task_new (NULL, NULL, callback, user_data);
+  g_task_set_source_tag (task, tl_http_request_async);
+
+  if (!tl_server_profile_validate (profile, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  url = tl_server_profile_build_url (profile, path);
+  request = g_new0 (Request, 1);
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+
+  request->msg = soup_message_new (method, url);
+  if (request->msg == NULL)
+    {
+      g_task_return_new_error (task, TL_AUTH_ERROR, TL_AUTH_ERROR_INVALID_INPUT,
+                               _("“%s” is not a server address."), url);
+      return;
+    }
+
+  uri = soup_message_get_uri (request->msg);
+  if (g_uri_get_port (uri) > 0)
+    request->host = g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
+  else
+    request->host = g_strdup (g_uri_get_host (uri));
+  request->pin = g_strdup (tl_server_profile_get_pin_sha256 (profile));
+  request->timeout_seconds = timeout_seconds;
+  request->cancellable = g_cancellable_new ();
+
+  if (g_cancellable_is_cancelled (cancellable) || g_cancellable_is_cancelled (scope))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               "Operation was cancelled");
+      return;
+    }
+
+  if (cancellable != NULL)
+    {
+      request->parent = g_object_ref (cancellable);
+      request->parent_handler = g_cancellable_connect (cancellable,
+                                                       G_CALLBACK (on_parent_cancelled),
+                                                       request->cancellable, NULL);
+    }
+  if (scope != NULL)
+    {
+      request->scope = g_object_ref (scope);
+      request->scope_handler = g_cancellable_connect (scope,
+                                                      G_CALLBACK (on_parent_cancelled),
+                                                      request->cancellable, NULL);
+    }
+
+  soup_message_set_flags (request->msg, SOUP_MESSAGE_NO_REDIRECT);
+  headers = soup_message_get_request_headers (request->msg);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (bearer != NULL)
+    {
+      g_autofree char *authorization = g_strdup_printf ("Bearer %s", bearer);
+
+      soup_message_headers_replace (headers, "Authorization", authorization);
+    }
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (request->msg, "application/json", body);
+
+  g_signal_connect (request->msg, "accept-certificate",
+                    G_CALLBACK (on_accept_certificate), request);
+  g_signal_connect (request->msg, "wrote-headers",
+                    G_CALLBACK (on_wrote_headers), request);
+
+  request->timeout_source = attach_timeout (timeout_seconds, on_timeout, request);
+  request->connect_source = attach_timeout (MIN (timeout_seconds, TL_HTTP_CONNECT_TIMEOUT),
+                                            on_connect_timeout, request);
+
+  soup_session_send_async (session, request->msg, G_PRIORITY_DEFAULT,
+                           request->cancellable, on_sent, g_steal_pointer (&task));
+}
+
+JsonObject *
+tl_http_request_finish (GAsyncResult  *result,
+                        JsonObject   **out_error_body,
+                        GError       **error)
+{
+  Response *response;
+  const char *code = NULL;
+  TlAuthError auth_code;
+  JsonObject *body;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  if (out_error_body != NULL)
+    *out_error_body = NULL;
+
+  response = g_task_propagate_pointer (G_TASK (result), error);
+  if (response == NULL)
+    return NULL;
+
+  if (SOUP_STATUS_IS_SUCCESSFUL (response->status))
+    {
+      if (response->body == NULL)
+        {
+          tl_http_set_protocol_error (error, response->parse_error->message);
+          response_free (response);
+          return NULL;
+        }
+
+      body = g_steal_pointer (&response->body);
+      response_free (response);
+      return body;
+    }
+
+  if (response->body != NULL)
+    {
+      JsonNode *node = json_object_get_member (response->body, "error");
+
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+          json_node_get_value_type (node) == G_TYPE_STRING)
+        code = json_node_get_string (node);
+    }
+
+  if (code != NULL && response->status >= 400 && tl_auth_error_from_code (code, &auth_code))
+    {
+      /* The caller writes the sentence; this one is only a fallback. */
+      g_set_error_literal (error, TL_AUTH_ERROR, auth_code, tl_auth_error_message (auth_code));
+      if (out_error_body != NULL)
+        *out_error_body = json_object_ref (response->body);
+    }
+  else if (response->status >= 500)
+    {
+      g_set_error_literal (error, TL_AUTH_ERROR, TL_AUTH_ERROR_SERVER_ERROR,
+                           tl_auth_error_message (TL_AUTH_ERROR_SERVER_ERROR));
+    }
+  else
+    {
+      g_autofree char *detail = g_strdup_printf (_("unexpected HTTP status %u"), response->status);
+
+      tl_http_set_protocol_error (error, detail);
+    }
+
+  response_free (response);
+  return NULL;
+}
