@@ -69,11 +69,14 @@ remember (TlCredentialStore *store,
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean ok;
 
   tl_credential_store_remember_username_async (store, base_url, mode, username, NULL,
                                                store_result_cb, &result);
-  g_assert_true (tl_credential_store_remember_username_finish (store, wait_for_result (&result), &error));
+  /* The error first: when the keyring fails, its message says why. */
+  ok = tl_credential_store_remember_username_finish (store, wait_for_result (&result), &error);
   g_assert_no_error (error);
+  g_assert_true (ok);
 }
 
 static void
