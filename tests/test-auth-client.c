@@ -33,6 +33,7 @@ typedef struct
   GTlsCertificate *certificate;
   char            *sha256;
   guint            port;
+  guint            plain_port;
   GBytes          *salt;
   GBytes          *verifier;
   GHashTable      *logins;       /* login id -> TlSrpServer */
@@ -377,8 +378,20 @@ hostile_new (void)
   soup_server_listen_local (h->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS, &error);
   g_assert_no_error (error);
 
+  /* And plain http, for the loopback exception. */
+  soup_server_listen_local (h->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+
   uris = soup_server_get_uris (h->server);
-  h->port = (guint) g_uri_get_port (uris->data);
+  for (GSList *l = uris; l != NULL; l = l->next)
+    {
+      if (g_str_equal (g_uri_get_scheme (l->data), "https"))
+        h->port = (guint) g_uri_get_port (l->data);
+      else
+        h->plain_port = (guint) g_uri_get_port (l->data);
+    }
+  g_assert_cmpuint (h->port, >, 0);
+  g_assert_cmpuint (h->plain_port, >, 0);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
   h->salt = g_bytes_new_static (salt, sizeof salt);
@@ -796,6 +809,28 @@ test_plain_http (void)
   g_assert_cmpstr (error->message, ==,
                    "The server address “http://login.example.com/live/” is not encrypted. Use an https:// address.");
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_FAILED);
+}
+
+static void
+test_plain_http_loopback (void)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/nofactor/", hostile->plain_port);
+  g_autoptr(TlServerProfile) profile = tl_server_profile_new (TL_MODE_PAPER, url, NULL);
+  g_autoptr(TlAuthClient) client = tl_auth_client_new (profile);
+  g_autoptr(GError) error = NULL;
+  guint requests = hostile->requests;
+
+  /* Not without asking. */
+  g_assert_false (login (client, "alice", PASSWORD, &error));
+  g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_INVALID_INPUT);
+  g_assert_cmpuint (hostile->requests, ==, requests);
+  g_clear_error (&error);
+
+  /* A test setup that asks for it, on this machine only. */
+  tl_server_profile_set_allow_insecure_loopback (profile, TRUE);
+  g_assert_true (login (client, "alice", PASSWORD, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_LOGGED_IN);
 }
 
 static void
@@ -1994,6 +2029,7 @@ main (int   argc,
   g_test_add_func ("/tl/auth-client/certificate/wrong-pin", test_wrong_pin);
   g_test_add_func ("/tl/auth-client/unreachable", test_unreachable);
   g_test_add_func ("/tl/auth-client/plain-http", test_plain_http);
+  g_test_add_func ("/tl/auth-client/scripted/plain-http-loopback", test_plain_http_loopback);
   g_test_add_func ("/tl/auth-client/connect-timeout", test_connect_timeout);
   g_test_add_func ("/tl/auth-client/scripted/cancellable", test_cancellable);
   g_test_add_data_func ("/tl/auth-client/scripted/cancel/connecting",
