@@ -100,9 +100,14 @@ spawn (TlTestServer *s)
   g_autofree char *log_name = NULL;
   g_autofree char *log_path = NULL;
   gint64 deadline;
+  GStatBuf old_stat = { 0 };
+  GStatBuf new_stat = { 0 };
+  gboolean had_old;
 
-  /* A restart must be seen to write demo.json anew. */
-  g_unlink (demo_json);
+  /* A restart must be seen to write demo.json anew (the server reads the
+   * old one to reuse its one-time codes): it replaces the file, so the
+   * inode changes. */
+  had_old = g_stat (demo_json, &old_stat) == 0;
 
   g_ptr_array_add (argv, g_strdup (s->authd));
   g_ptr_array_add (argv, g_strdup ("demo"));
@@ -129,7 +134,8 @@ spawn (TlTestServer *s)
   g_assert_no_error (error);
 
   deadline = g_get_monotonic_time () + START_TIMEOUT_SECONDS * G_USEC_PER_SEC;
-  while (!g_file_test (demo_json, G_FILE_TEST_EXISTS))
+  while (g_stat (demo_json, &new_stat) != 0 ||
+         (had_old && new_stat.st_ino == old_stat.st_ino && new_stat.st_mtime == old_stat.st_mtime))
     {
       if (g_get_monotonic_time () > deadline || g_subprocess_get_identifier (s->process) == NULL)
         {

@@ -47,7 +47,8 @@ tl_authd_api_login_start (TlAuthdRequest *req)
 
   if (!tl_authd_server_allow_start (req->server, req->ip, &retry_after))
     {
-      tl_authd_audit (db, req->mode, username, "login_start", "throttled", req->ip, NULL);
+      /* Not audited: a flood must not turn into a flood of writes. */
+      g_debug ("Login start from %s throttled", req->ip);
       tl_authd_request_reply_error (req, TL_AUTH_ERROR_THROTTLED, NULL, "retry_after", retry_after);
       return;
     }

@@ -62,6 +62,11 @@ on_push_woken (TlAuthdRequest *req,
 {
   PushWait *wait = data;
 
+  /* Nobody to hand a session to: leave the approval for the client's
+   * next poll. */
+  if (req->gone)
+    return;
+
   evaluate_push (req, wait->login_id, wait->push_id, FALSE);
 }
 

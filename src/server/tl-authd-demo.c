@@ -32,6 +32,7 @@ typedef struct
   char      *fingerprint;
   JsonNode  *users;      /* demo.json's "users" array */
   GString   *banner;
+  char      *activation[2];  /* "USERNAME CODE" per mode, or NULL */
 } Demo;
 
 /* The device of @id in the previous demo.json, to hand out the same
@@ -202,6 +203,11 @@ ensure_user (Demo         *demo,
 
       tl_authd_provisioned_to_json (p, builder);
       tl_authd_provisioned_print (p, demo->banner);
+      if (p->activation_code != NULL)
+        {
+          g_free (demo->activation[mode]);
+          demo->activation[mode] = g_strdup (p->activation_code);
+        }
     }
 
   json_builder_end_array (builder);
@@ -271,6 +277,16 @@ on_ready (TlAuthdServer  *server,
              "(self-signed: pin this fingerprint in the client)\n"),
            live, paper, demo->fingerprint);
   g_print ("%s", demo->banner->str);
+
+  g_print (_("\nTo activate the Trading Key of each user (the code on standard input, not in\n"
+             "the command line; trading-key asks for a PIN of your choice):\n"));
+  for (guint mode = 0; mode < 2; mode++)
+    if (demo->activation[mode] != NULL)
+      g_print ("  echo %s | trading-key activate --server %s --username %s --pin-sha256 %s --code-stdin\n",
+               demo->activation[mode], mode == TL_MODE_LIVE ? live : paper,
+               mode == TL_MODE_LIVE ? TL_AUTHD_DEMO_LIVE_USER : TL_AUTHD_DEMO_PAPER_USER,
+               demo->fingerprint);
+
   g_print (_("\nText-message and voice codes are written to %s.\n"
              "The same data, for scripts: %s\n"
              "Press Ctrl+C to stop.\n"),
@@ -360,6 +376,8 @@ out:
   if (demo.banner != NULL)
     g_string_free (demo.banner, TRUE);
   g_clear_pointer (&demo.users, json_node_unref);
+  g_free (demo.activation[0]);
+  g_free (demo.activation[1]);
   g_free (demo.fingerprint);
   tl_authd_db_close (db);
   tl_authd_cli_clear (&common);

@@ -89,6 +89,11 @@ tl_authd_serve_run (TlAuthdDb           *db,
   g_source_remove (term_id);
   g_source_remove (int_id);
   tl_authd_server_disconnect (server);
+  g_clear_object (&server);
+
+  /* Let the closed connections finish closing. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   g_message ("Stopped");
 
   return 0;

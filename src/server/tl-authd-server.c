@@ -420,30 +420,47 @@ tl_authd_server_listen (TlAuthdServer  *self,
   return soup_server_listen (self->soup, socket_address, SOUP_SERVER_LISTEN_HTTPS, error);
 }
 
+/* The bound address, from the listening socket itself (libsoup 3.2's
+ * soup_server_get_uris() leaks one GSocketAddress per call). */
+static GInetSocketAddress *
+get_bound_address (TlAuthdServer *self)
+{
+  GSList *listeners = soup_server_get_listeners (self->soup);
+  GSocketAddress *address;
+
+  if (listeners == NULL)
+    return NULL;
+
+  address = g_socket_get_local_address (listeners->data, NULL);
+  g_slist_free (listeners);
+
+  return address != NULL ? G_INET_SOCKET_ADDRESS (address) : NULL;
+}
+
 char *
 tl_authd_server_dup_url (TlAuthdServer *self)
 {
-  GSList *uris = soup_server_get_uris (self->soup);
-  char *text = NULL;
+  g_autoptr(GInetSocketAddress) address = get_bound_address (self);
+  g_autofree char *host = NULL;
+  GInetAddress *inet;
 
-  if (uris != NULL)
-    text = g_uri_to_string (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  if (address == NULL)
+    return NULL;
 
-  return text;
+  inet = g_inet_socket_address_get_address (address);
+  host = g_inet_address_to_string (inet);
+
+  return g_strdup_printf (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6
+                          ? "https://[%s]:%u/" : "https://%s:%u/",
+                          host, g_inet_socket_address_get_port (address));
 }
 
 guint
 tl_authd_server_get_port (TlAuthdServer *self)
 {
-  GSList *uris = soup_server_get_uris (self->soup);
-  guint port = 0;
+  g_autoptr(GInetSocketAddress) address = get_bound_address (self);
 
-  if (uris != NULL)
-    port = (guint) g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  return port;
+  return address != NULL ? g_inet_socket_address_get_port (address) : 0;
 }
 
 void
