@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 #include <libsecret/secret.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tl-test-server.h"
@@ -280,15 +281,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KeyProcess, key_process_free)
 /* The demo user and the server */
 
 static const char *
-username (void)
+username_of (TlMode mode)
 {
-  return json_object_get_string_member (tl_test_server_get_user (server, MODE), "username");
+  return json_object_get_string_member (tl_test_server_get_user (server, mode), "username");
 }
 
 static const char *
-password (void)
+username (void)
 {
-  return json_object_get_string_member (tl_test_server_get_user (server, MODE), "password");
+  return username_of (MODE);
 }
 
 static const char *
@@ -319,29 +320,40 @@ json_body (const char *first_member,
   return json_to_string (root, FALSE);
 }
 
-/* Logs the demo user in with the password, picks the activated device,
+/* Logs the demo user of @mode in with the password, picks @device,
  * and returns the login id; @out_push_id receives the push. */
 static char *
-start_push_login (char **out_push_id)
+start_push_login_full (TlMode      mode,
+                       const char *device,
+                       char      **out_push_id)
 {
+  JsonObject *user = tl_test_server_get_user (server, mode);
   g_autoptr(JsonObject) verify = NULL;
   g_autoptr(JsonObject) answer = NULL;
   g_autofree char *body = NULL;
   char *login_id = NULL;
   guint status = 0;
 
-  verify = tl_test_server_login_password (server, MODE, username (), password (),
+  verify = tl_test_server_login_password (server, mode,
+                                          json_object_get_string_member (user, "username"),
+                                          json_object_get_string_member (user, "password"),
                                           &login_id, &status);
   g_assert_cmpuint (status, ==, 200);
   g_assert_cmpstr (json_object_get_string_member (verify, "next"), ==, "second_factor");
 
-  body = json_body ("login_id", login_id, "device_id", device_id, NULL);
-  answer = tl_test_server_send_json (server, MODE, "v1/login/second-factor", body, NULL, &status);
+  body = json_body ("login_id", login_id, "device_id", device, NULL);
+  answer = tl_test_server_send_json (server, mode, "v1/login/second-factor", body, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   g_assert_cmpstr (json_object_get_string_member (answer, "method"), ==, "push");
 
   *out_push_id = g_strdup (json_object_get_string_member (answer, "push_id"));
   return login_id;
+}
+
+static char *
+start_push_login (char **out_push_id)
+{
+  return start_push_login_full (MODE, device_id, out_push_id);
 }
 
 /* push/wait until the push is decided (each call is a long poll). */
@@ -373,18 +385,25 @@ wait_push (const char *login_id,
 }
 
 static void
-assert_session_works (JsonObject *answer)
+assert_session_works_in (TlMode      mode,
+                         JsonObject *answer)
 {
   g_autoptr(JsonObject) session_info = NULL;
   JsonObject *session = json_object_get_object_member (answer, "session");
   guint status = 0;
 
   g_assert_nonnull (session);
-  g_assert_cmpstr (json_object_get_string_member (session, "username"), ==, username ());
-  session_info = tl_test_server_send_json (server, MODE, "v1/session", NULL,
+  g_assert_cmpstr (json_object_get_string_member (session, "username"), ==, username_of (mode));
+  session_info = tl_test_server_send_json (server, mode, "v1/session", NULL,
                                            json_object_get_string_member (session, "token"),
                                            &status);
   g_assert_cmpuint (status, ==, 200);
+}
+
+static void
+assert_session_works (JsonObject *answer)
+{
+  assert_session_works_in (MODE, answer);
 }
 
 /* Tests */
@@ -449,6 +468,16 @@ test_activate_before_spending (void)
     g_autofree char *upper = g_ascii_strup (tl_test_server_get_cert_sha256 (server), 2);
     g_assert_nonnull (strstr (err, upper));
   }
+  g_clear_pointer (&err, g_free);
+
+  /* A pin that is not the server's certificate: refused as well, even
+   * though the code would be good. */
+  g_assert_cmpint (run_key (input, NULL, &err, "activate", "--server", base_url (),
+                            "--pin-sha256", "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:"
+                                            "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff",
+                            "--username", username (), "--code-stdin", "--pin-stdin", NULL),
+                   ==, 7);
+  g_assert_nonnull (strstr (err, "does not match the pinned fingerprint"));
 }
 
 static void
@@ -578,22 +607,32 @@ test_wrong_pin (void)
 }
 
 static void
-answer_login (const char *login_id,
-              const char *response,
-              guint       expected_status,
-              JsonObject **out_answer)
+answer_login_full (TlMode       mode,
+                   const char  *login_id,
+                   const char  *response,
+                   guint        expected_status,
+                   JsonObject **out_answer)
 {
   g_autofree char *body = json_body ("login_id", login_id, "response", response, NULL);
   guint status = 0;
   JsonObject *answer;
 
-  answer = tl_test_server_send_json (server, MODE, "v1/login/answer", body, NULL, &status);
+  answer = tl_test_server_send_json (server, mode, "v1/login/answer", body, NULL, &status);
   g_assert_cmpuint (status, ==, expected_status);
 
   if (out_answer != NULL)
     *out_answer = answer;
   else
     json_object_unref (answer);
+}
+
+static void
+answer_login (const char  *login_id,
+              const char  *response,
+              guint        expected_status,
+              JsonObject **out_answer)
+{
+  answer_login_full (MODE, login_id, response, expected_status, out_answer);
 }
 
 static void
@@ -774,18 +813,126 @@ test_watch_reconnects (void)
   g_assert_cmpint (key_process_stop (watch, SIGTERM), ==, 0);
 }
 
+static char *
+activation_code_from (const char *admin_output)
+{
+  g_autoptr(GRegex) regex = g_regex_new ("activation code: (\\S+)", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+
+  g_assert_true (g_regex_match (regex, admin_output, 0, &match));
+  return g_match_info_fetch (match, 1);
+}
+
+static void
+test_several_devices (void)
+{
+  JsonObject *paper_device = tl_test_server_get_device (server, TL_MODE_PAPER, "ibkey");
+  const char *paper_url = tl_test_server_get_base_url (server, TL_MODE_PAPER);
+  g_autofree char *input = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *admin = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *old_device = NULL;
+  g_autofree char *login_id = NULL;
+  g_autofree char *push_id = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  /* The paper user, on the other profile, with a PIN of its own. */
+  input = g_strdup_printf ("%s\n5678\n", json_object_get_string_member (paper_device, "activation_code"));
+  g_assert_cmpint (run_key (input, &out, NULL, "activate", "--server", paper_url,
+                            "--pin-sha256", tl_test_server_get_cert_sha256 (server),
+                            "--username", username_of (TL_MODE_PAPER),
+                            "--code-stdin", "--pin-stdin", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "(paper)"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&input, g_free);
+
+  /* A new phone for the live user: it replaces the old item. */
+  admin = tl_test_server_admin (server, NULL, "device", "add", username (), "--kind", "ibkey",
+                                "--mode", "live", "--label", "New phone", NULL);
+  code = activation_code_from (admin);
+  input = g_strdup_printf ("%s\n" PIN "\n", code);
+  g_assert_cmpint (run_key (input, &out, NULL, "activate", "--server", base_url (),
+                            "--pin-sha256", tl_test_server_get_cert_sha256 (server),
+                            "--username", username (), "--code-stdin", "--pin-stdin", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Replaced the earlier device"));
+  g_assert_nonnull (strstr (out, device_id));
+  old_device = g_steal_pointer (&device_id);
+  {
+    g_autoptr(GRegex) regex = g_regex_new ("Device ID: (\\S+)", 0, 0, NULL);
+    g_autoptr(GMatchInfo) match = NULL;
+
+    g_assert_true (g_regex_match (regex, out, 0, &match));
+    device_id = g_match_info_fetch (match, 1);
+  }
+  g_assert_cmpstr (device_id, !=, old_device);
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run_key (NULL, &out, NULL, "list", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, device_id));
+  g_assert_nonnull (strstr (out, json_object_get_string_member (paper_device, "id")));
+  g_assert_null (strstr (out, old_device));
+  g_clear_pointer (&out, g_free);
+
+  /* Which one? The key does not guess. */
+  g_assert_cmpint (run_key (PIN "\n", &out, &err, "code", "--pin-stdin", NULL), ==, 3);
+  g_assert_nonnull (strstr (err, "Several devices match"));
+  g_assert_cmpstr (out, ==, "");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The paper device's code, with the paper PIN, logs the paper user in
+   * (in a fresh 30 s step of its own device, so no reuse). */
+  g_assert_cmpint (run_key ("5678\n", &out, NULL, "code", "--pin-stdin",
+                            "--server", paper_url, NULL), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  login_id = start_push_login_full (TL_MODE_PAPER, json_object_get_string_member (paper_device, "id"),
+                                    &push_id);
+  answer_login_full (TL_MODE_PAPER, login_id, lines[0], 200, &answer);
+  assert_session_works_in (TL_MODE_PAPER, answer);
+
+  /* The new live device works. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&login_id, g_free);
+  g_clear_pointer (&push_id, g_free);
+  g_clear_pointer (&answer, json_object_unref);
+  g_assert_cmpint (run_key (PIN "\n", &out, NULL, "code", "--pin-stdin",
+                            "--username", username (), NULL), ==, 0);
+  g_strfreev (lines);
+  lines = g_strsplit (out, "\n", -1);
+  login_id = start_push_login (&push_id);
+  answer_login (login_id, lines[0], 200, &answer);
+  assert_session_works (answer);
+}
+
 static void
 test_remove (void)
 {
+  const char *paper_url = tl_test_server_get_base_url (server, TL_MODE_PAPER);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
   g_assert_cmpint (run_key (NULL, NULL, &err, "remove", "--username", "nobody", NULL), ==, 3);
   g_clear_pointer (&err, g_free);
 
+  /* Two devices: remove needs to know which. */
+  g_assert_cmpint (run_key (NULL, NULL, &err, "remove", NULL), ==, 3);
+  g_assert_nonnull (strstr (err, "Several devices match"));
+  g_clear_pointer (&err, g_free);
+
   g_assert_cmpint (run_key (NULL, &out, NULL, "remove", "--username", username (),
                             "--server", base_url (), NULL), ==, 0);
   g_assert_nonnull (strstr (out, device_id));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run_key (NULL, &out, NULL, "list", NULL), ==, 0);
+  g_assert_null (strstr (out, device_id));
+  g_assert_nonnull (strstr (out, paper_url));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run_key (NULL, &out, NULL, "remove", "--server", paper_url, NULL), ==, 0);
   g_clear_pointer (&out, g_free);
 
   g_assert_cmpint (run_key (NULL, &out, &err, "list", NULL), ==, 0);
@@ -807,16 +954,20 @@ main (int    argc,
 
   server = tl_test_server_new ();
 
+  /* One flat suite: GTest runs a suite's own tests in the order added
+   * (and sub-suites after them), and these build on each other. */
+
   g_test_add_func ("/tl/key/help", test_help);
-  g_test_add_func ("/tl/key/activate/refused-before-spending", test_activate_before_spending);
-  g_test_add_func ("/tl/key/activate/good", test_activate_good);
-  g_test_add_func ("/tl/key/activate/spent", test_activate_spent);
+  g_test_add_func ("/tl/key/activate-checks-first", test_activate_before_spending);
+  g_test_add_func ("/tl/key/activate", test_activate_good);
+  g_test_add_func ("/tl/key/activate-spent", test_activate_spent);
   g_test_add_func ("/tl/key/wrong-pin", test_wrong_pin);
   g_test_add_func ("/tl/key/code", test_code);
   g_test_add_func ("/tl/key/respond", test_respond);
-  g_test_add_func ("/tl/key/push/approve-all", test_push_approve_all);
-  g_test_add_func ("/tl/key/push/interactive", test_push_interactive);
-  g_test_add_func ("/tl/key/watch/reconnects", test_watch_reconnects);
+  g_test_add_func ("/tl/key/push-approve-all", test_push_approve_all);
+  g_test_add_func ("/tl/key/push-interactive", test_push_interactive);
+  g_test_add_func ("/tl/key/watch-reconnects", test_watch_reconnects);
+  g_test_add_func ("/tl/key/several-devices", test_several_devices);
   g_test_add_func ("/tl/key/remove", test_remove);
 
   status = g_test_run ();

@@ -234,7 +234,10 @@ send_cb (GObject      *object,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (task, g_steal_pointer (&error));
-      else if (error->domain == G_TLS_ERROR)
+      /* Only a refused certificate; a TLS connection cut short (the
+       * server going away mid-handshake) is the network's doing. */
+      else if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE) ||
+               data->pin_mismatch)
         g_task_return_error (task, certificate_error (self, data));
       else
         g_task_return_new_error (task, TL_AUTH_ERROR, TL_AUTH_ERROR_NETWORK,

@@ -83,7 +83,6 @@ static void
 remove_next (Activate *self)
 {
   g_autoptr(TlKeyDevice) old = NULL;
-  g_autofree char *what = NULL;
 
   if (self->replaced == NULL || self->replaced->len == 0)
     {
@@ -349,7 +348,7 @@ tl_key_cmd_activate (int    argc,
   gboolean pin_stdin = FALSE;
   gboolean mode_known = FALSE;
   gboolean changed = FALSE;
-  int status;
+  int status = TL_KEY_EXIT_USAGE;
   const GOptionEntry entries[] = {
     { "server", 's', 0, G_OPTION_ARG_STRING, &server, N_("The server's address, ending in /live/ or /paper/ (required)"), N_("URL") },
     { "pin-sha256", 0, 0, G_OPTION_ARG_STRING, &pin_sha256, N_("Trust only the server certificate with this SHA-256 fingerprint instead of the system CAs"), N_("FINGERPRINT") },
@@ -378,16 +377,25 @@ tl_key_cmd_activate (int    argc,
 
   self.server = tl_key_url_normalize_server (server, &self.mode, &mode_known, &error);
   if (self.server == NULL)
-    return tl_key_command_usage_error (error->message);
+    {
+      status = tl_key_command_usage_error (error->message);
+      goto out;
+    }
 
   if (mode != NULL)
     {
       TlMode given;
 
       if (!tl_mode_from_string (mode, &given))
-        return tl_key_command_usage_error (_("--mode is “live” or “paper”."));
+        {
+          status = tl_key_command_usage_error (_("--mode is “live” or “paper”."));
+          goto out;
+        }
       if (mode_known && given != self.mode)
-        return tl_key_command_usage_error (_("--mode contradicts the server address."));
+        {
+          status = tl_key_command_usage_error (_("--mode contradicts the server address."));
+          goto out;
+        }
       self.mode = given;
       mode_known = TRUE;
     }
@@ -396,24 +404,23 @@ tl_key_cmd_activate (int    argc,
       g_autofree char *message =
         g_strdup_printf (_("Cannot tell live from paper trading in %s: use an address ending in /live/ or /paper/, or pass --mode."),
                          self.server);
-      g_free (self.server);
-      return tl_key_command_usage_error (message);
+      status = tl_key_command_usage_error (message);
+      goto out;
     }
 
   if (pin_sha256 != NULL &&
       (self.pin_sha256 = tl_key_url_normalize_pin (pin_sha256, &error)) == NULL)
     {
-      g_free (self.server);
-      return tl_key_command_usage_error (error->message);
+      status = tl_key_command_usage_error (error->message);
+      goto out;
     }
 
   self.username = tl_username_normalize (username, &changed, &error);
   if (self.username == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("“%s” is not a username: %s"), username, error->message);
-      g_free (self.server);
-      g_free (self.pin_sha256);
-      return tl_key_command_usage_error (message);
+      status = tl_key_command_usage_error (message);
+      goto out;
     }
   if (changed)
     g_printerr (_("Using the username “%s” (usernames are lower case).\n"), self.username);
@@ -428,8 +435,8 @@ tl_key_cmd_activate (int    argc,
       self.code = g_strdup (g_strstrip (code));
       if (*self.code == '\0')
         {
-          activate_clear (&self);
-          return tl_key_command_usage_error (_("The activation code is empty."));
+          status = tl_key_command_usage_error (_("The activation code is empty."));
+          goto out;
         }
     }
 
@@ -440,8 +447,9 @@ tl_key_cmd_activate (int    argc,
 
   start (&self);
   status = tl_key_command_run (&self.command);
-  if (self.code_prompt != NULL)
-    tl_key_prompt_restore (self.code_prompt);
+  tl_key_prompt_restore (self.code_prompt);
+
+out:
   activate_clear (&self);
 
   return status;

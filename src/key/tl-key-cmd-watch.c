@@ -291,10 +291,7 @@ connection_lost_cb (TlKeyWatcher *watcher,
                     Watched      *watched)
 {
   watched->lost = TRUE;
-  g_printerr (g_dngettext (GETTEXT_PACKAGE,
-                           "Connection lost; retrying in %u s (%s)\n",
-                           "Connection lost; retrying in %u s (%s)\n", delay),
-              delay, error->message);
+  g_printerr (_("Connection lost; retrying in %u s (%s)\n"), delay, error->message);
 }
 
 static void

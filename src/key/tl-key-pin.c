@@ -99,6 +99,7 @@ new_pin_first_cb (GObject      *object,
   NewPinData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(TlKeySecret) pin = NULL;
+  GCancellable *cancellable;
 
   pin = tl_key_prompt_read_line_finish (data->prompt, result, &error);
   if (pin == NULL)
@@ -131,8 +132,8 @@ new_pin_first_cb (GObject      *object,
     }
 
   data->first = g_steal_pointer (&pin);
-  tl_key_prompt_read_line_async (data->prompt, _("Repeat the PIN: "), TRUE,
-                                 g_task_get_cancellable (task),
+  cancellable = g_task_get_cancellable (task);
+  tl_key_prompt_read_line_async (data->prompt, _("Repeat the PIN: "), TRUE, cancellable,
                                  new_pin_second_cb, g_steal_pointer (&task));
 }
 
@@ -242,7 +243,6 @@ wrong_pin (GTask *task)
 
   if (data->attempt >= TL_KEY_PIN_ATTEMPTS)
     {
-      tl_key_prompt_print (data->prompt, _("Wrong PIN.\n"));
       g_task_return_new_error (task, TL_KEY_ERROR, TL_KEY_ERROR_WRONG_PIN,
                                _("Wrong PIN, %d times."), TL_KEY_PIN_ATTEMPTS);
       g_object_unref (task);

@@ -32,7 +32,6 @@ struct _TlKeyPrompt
 
   GTask          *task;        /* the read under way */
   GSource        *source;
-  gboolean        hidden;
   gsize           length;
   gboolean        overflow;
   char            line[LINE_MAX_BYTES];
@@ -192,10 +191,11 @@ finish_read (TlKeyPrompt *self,
       /* The Enter the person pressed was not echoed either. */
       write_all (self->out_fd, "\n");
     }
-  else if (!self->is_tty)
+  else if (!self->is_tty || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      /* Piped answers are not echoed: end the question's line so that
-       * what follows does not run into it. */
+      /* Piped answers are not echoed, and an interrupted question got
+       * no Enter: end the question's line so that what follows does not
+       * run into it. */
       write_all (self->out_fd, "\n");
     }
 
@@ -325,7 +325,6 @@ tl_key_prompt_read_line_async (TlKeyPrompt         *self,
   if (question != NULL)
     write_all (self->out_fd, question);
 
-  self->hidden = hidden;
   self->length = 0;
   self->overflow = FALSE;
 
