@@ -4,10 +4,12 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "test-app-util.h"
+#include "tl-application.h"
 #include "tl-code-input.h"
 #include "tl-launcher.h"
 #include "tl-login-page.h"
@@ -82,6 +84,14 @@ test_login_validation (void)
   g_assert_false (action_enabled (window, "log-in"));
   g_assert_false (gtk_widget_get_visible (hint));
 
+  /* The password lives in non-pageable memory that is wiped when freed. */
+  {
+    GtkEditable *text = gtk_editable_get_delegate (GTK_EDITABLE (password));
+
+    g_assert_true (GTK_IS_TEXT (text));
+    g_assert_cmpstr (G_OBJECT_TYPE_NAME (gtk_text_get_buffer (GTK_TEXT (text))), ==, "GtkPasswordEntryBuffer");
+  }
+
   /* Caught as typed, in the engine's words. */
   gtk_editable_set_text (GTK_EDITABLE (username), "alice!");
   g_assert_true (gtk_widget_get_visible (hint));
@@ -131,7 +141,12 @@ test_login_paper (void)
   g_assert_false (tl_window_get_paper_marked (window));
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "Log _In");
   g_assert_true (gtk_widget_has_css_class (button, "suggested-action"));
+  gtk_editable_set_text (GTK_EDITABLE (login_child (window, "username_row")), "alice");
+  gtk_editable_set_text (GTK_EDITABLE (login_child (window, "password_row")), "correct horse");
+  g_assert_true (gtk_widget_get_sensitive (button));
   tl_test_app_screenshot (GTK_WIDGET (window), "login-live");
+  gtk_editable_set_text (GTK_EDITABLE (login_child (window, "username_row")), "");
+  gtk_editable_delete_text (GTK_EDITABLE (login_child (window, "password_row")), 0, -1);
 
   /* As a person would: click the toggle. */
   gtk_widget_activate (paper);
@@ -502,6 +517,180 @@ test_launcher (void)
   g_date_time_unref (session.expires_at);
 }
 
+static char *
+app_path (void)
+{
+  return g_test_build_filename (G_TEST_BUILT, "..", "src", "app", "trading-login", NULL);
+}
+
+static void
+process_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+test_first_frame_exit (void)
+{
+  g_autofree char *path = app_path ();
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean done = FALSE;
+
+  /* For the start-up benchmark: draw one frame, then leave. */
+  g_subprocess_launcher_setenv (launcher, "TL_EXIT_AFTER_FIRST_FRAME", "1", TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, path, NULL);
+  g_assert_no_error (error);
+
+  g_subprocess_wait_async (process, NULL, process_done_cb, &done);
+  TL_WAIT_UNTIL (done, 20000);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+}
+
+static void
+test_single_instance (void)
+{
+  g_autofree char *path = app_path ();
+  g_autoptr(GSubprocess) first = NULL;
+  g_autoptr(GSubprocess) second = NULL;
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean owned = FALSE;
+
+  first = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, path, NULL);
+  g_assert_no_error (error);
+
+  /* The first one owns the application's name on the session bus… */
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 200 && !owned; i++)
+    {
+      g_autoptr(GVariant) reply =
+        g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                     "org.freedesktop.DBus", "NameHasOwner",
+                                     g_variant_new ("(s)", APP_ID), G_VARIANT_TYPE ("(b)"),
+                                     G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+
+      if (reply != NULL)
+        g_variant_get (reply, "(b)", &owned);
+      if (!owned)
+        tl_test_app_spin (50);
+    }
+  g_assert_true (owned);
+
+  /* …so a second start hands over to it and returns at once. */
+  second = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, path, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait (second, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (second));
+  g_assert_cmpint (g_subprocess_get_exit_status (second), ==, 0);
+  g_assert_nonnull (g_subprocess_get_identifier (first));
+
+  g_subprocess_send_signal (first, SIGTERM);
+  g_subprocess_wait (first, NULL, NULL);
+}
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+
+  return NULL;
+}
+
+static void
+test_application (void)
+{
+  g_autoptr(TlApplication) app = tl_application_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) accels = NULL;
+  GtkWindow *window, *about, *prefs, *help;
+
+  reset_settings ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_assert_true (TL_IS_WINDOW (window));
+  TL_WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)), 5000);
+
+  /* Activating again shows the same window. */
+  g_application_activate (G_APPLICATION (app));
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, 1);
+
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
+  g_assert_cmpstr (accels[0], ==, "<Control>q");
+  g_clear_pointer (&accels, g_strfreev);
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.preferences");
+  g_assert_cmpstr (accels[0], ==, "<Control>comma");
+  g_clear_pointer (&accels, g_strfreev);
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.about");
+  g_assert_cmpstr (accels[0], ==, "F1");
+  g_clear_pointer (&accels, g_strfreev);
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.cancel");
+  g_assert_cmpstr (accels[0], ==, "Escape");
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  TL_WAIT_UNTIL ((about = find_toplevel (ADW_TYPE_ABOUT_WINDOW)) != NULL, 5000);
+  g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==, "Trading Login");
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  gtk_window_destroy (about);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  TL_WAIT_UNTIL ((prefs = find_toplevel (TL_TYPE_PREFERENCES_WINDOW)) != NULL, 5000);
+  g_assert_true (gtk_window_get_transient_for (prefs) == window);
+  gtk_window_destroy (prefs);
+
+  /* The shortcuts window comes from the resources. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
+  TL_WAIT_UNTIL ((help = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW)) != NULL, 5000);
+  tl_test_app_screenshot (GTK_WIDGET (help), "shortcuts");
+  gtk_window_destroy (help);
+
+  /* Quit closes the window. */
+  g_object_ref (window);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  TL_WAIT_UNTIL (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL, 5000);
+  tl_test_app_spin (200);
+  g_assert_finalize_object (window);
+}
+
+static void
+test_dark (void)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  TlWindow *window;
+
+  reset_settings ();
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  window = new_window ();
+  g_assert_true (adw_style_manager_get_dark (style));
+
+  gtk_editable_set_text (GTK_EDITABLE (login_child (window, "username_row")), "alice");
+  tl_test_app_screenshot (GTK_WIDGET (window), "login-live-dark");
+  gtk_widget_activate (login_child (window, "paper_button"));
+  TL_WAIT_UNTIL (tl_window_get_paper_marked (window), 2000);
+  tl_test_app_screenshot (GTK_WIDGET (window), "login-paper-dark");
+
+  tl_test_app_close_window (GTK_WINDOW (window));
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -520,6 +709,11 @@ main (int   argc,
   g_test_add_func ("/tl/app/qr-image", test_qr_image);
   g_test_add_func ("/tl/app/code-input", test_code_input);
   g_test_add_func ("/tl/app/launcher", test_launcher);
+  g_test_add_func ("/tl/app/dark", test_dark);
+  /* Before "application": this process must not own the name yet. */
+  g_test_add_func ("/tl/app/process/first-frame-exit", test_first_frame_exit);
+  g_test_add_func ("/tl/app/process/single-instance", test_single_instance);
+  g_test_add_func ("/tl/app/zz/application", test_application);
 
   status = g_test_run ();
   g_clear_object (&settings);

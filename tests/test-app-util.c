@@ -18,6 +18,12 @@ tl_test_app_init (int    *argc,
   gtk_test_init (argc, argv, NULL);
   adw_init ();
 
+  /* Pages switch at once: what a screenshot shows is the page itself. */
+  g_object_set (gtk_settings_get_default (),
+                "gtk-enable-animations", FALSE,
+                "gtk-cursor-blink", FALSE,
+                NULL);
+
   /* AdwApplication loads the app's style sheet; the tests have none. */
   {
     g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();

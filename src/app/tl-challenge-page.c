@@ -87,7 +87,6 @@ tl_challenge_page_update (TlPage *page)
 
   if (kind == TL_DEVICE_KIND_DSC)
     {
-      adw_status_page_set_icon_name (self->status_page, "auth-smartcard-symbolic");
       instructions = g_strdup_printf (_("Press the button on your security card reader until “PIN>” shows, enter your PIN and press OK. "
                                         "At “CHALLNG>”, enter the challenge below and press OK. "
                                         "Then type the %u-digit response it shows."),
@@ -95,7 +94,6 @@ tl_challenge_page_update (TlPage *page)
     }
   else
     {
-      adw_status_page_set_icon_name (self->status_page, "phone-symbolic");
       instructions = g_strdup_printf (_("Open the authenticator app, choose “Challenge”, enter your PIN and then the challenge below. "
                                         "Type the %u-digit response the app shows."),
                                       self->response_digits);
@@ -232,6 +230,12 @@ tl_challenge_page_init (TlChallengePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   tl_code_input_setup (GTK_EDITABLE (self->response_row), TL_CODE_CHARSET_DIGITS,
                        self->response_digits);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->response_row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Response"),
+                                  -1);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (self->response_row),
+                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, self->hint_label, NULL,
+                                  -1);
 }
 
 const char *

@@ -143,6 +143,9 @@ tl_code_page_update (TlPage *page)
       adw_entry_row_set_input_hints (self->code_row,
                                      GTK_INPUT_HINT_UPPERCASE_CHARS | GTK_INPUT_HINT_NO_SPELLCHECK);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->code_row), _("_Passcode"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->code_row),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Temporary passcode"),
+                                      -1);
     }
   else
     {
@@ -150,6 +153,9 @@ tl_code_page_update (TlPage *page)
       adw_entry_row_set_input_purpose (self->code_row, GTK_INPUT_PURPOSE_DIGITS);
       adw_entry_row_set_input_hints (self->code_row, GTK_INPUT_HINT_NO_SPELLCHECK);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->code_row), _("_Code"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->code_row),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Code"),
+                                      -1);
     }
   gtk_label_set_text (self->hint_label, hint);
   tl_code_input_setup (GTK_EDITABLE (self->code_row), self->charset, self->digits);
@@ -344,6 +350,9 @@ tl_code_page_init (TlCodePage *self)
   self->digits = 6;
   gtk_widget_init_template (GTK_WIDGET (self));
   tl_code_input_setup (GTK_EDITABLE (self->code_row), self->charset, self->digits);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (self->code_row),
+                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, self->hint_label, NULL,
+                                  -1);
 }
 
 const char *

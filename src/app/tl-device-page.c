@@ -39,13 +39,24 @@ create_row (TlDevice  *device,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                  label != NULL && label[0] != '\0' ? label : kind);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), kind);
+  /* A device the server names after its kind needs no second line. */
+  if (label != NULL && label[0] != '\0' && g_strcmp0 (label, kind) != 0)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), kind);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
   gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, kind,
                                   -1);
+  {
+    g_autofree char *check_label = g_strdup_printf ("%s (%s)",
+                                                    label != NULL && label[0] != '\0' ? label : kind,
+                                                    kind);
+
+    gtk_accessible_update_property (GTK_ACCESSIBLE (check),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, check_label,
+                                    -1);
+  }
 
   g_object_set_data_full (G_OBJECT (row), "device-id", g_strdup (tl_device_get_id (device)), g_free);
   g_object_set_data (G_OBJECT (row), "check", check);

@@ -36,7 +36,18 @@ tl_existing_page_update (TlPage *page)
   if (since != NULL)
     {
       g_autoptr(GDateTime) local = g_date_time_to_local (since);
-      g_autofree char *when = g_date_time_format (local, "%x %X");
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autofree char *time = g_date_time_format (local, "%X");
+      g_autofree char *date = g_date_time_format (local, "%x");
+      g_autofree char *when = NULL;
+
+      if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
+          g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
+        /* Translators: %s is a time of day. */
+        when = g_strdup_printf (_("today at %s"), time);
+      else
+        /* Translators: a date, then a time of day. */
+        when = g_strdup_printf (_("on %s at %s"), date, time);
 
       /* Translators: the first %s is a program ("trading-login"), the second a date and time. */
       description = g_strdup_printf (_("A session from %s, started %s, is still open. Continuing here ends it."),

@@ -25,6 +25,7 @@ enum {
 
 enum {
   STEP_DONE,
+  TOAST,
   N_SIGNALS
 };
 
@@ -115,6 +116,13 @@ tl_page_class_init (TlPageClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
+
+  signals[TOAST] =
+    g_signal_new ("toast",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -240,13 +248,9 @@ void
 tl_page_toast (TlPage     *self,
                const char *message)
 {
-  GtkWidget *overlay;
-
   g_return_if_fail (TL_IS_PAGE (self));
 
-  overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+  g_signal_emit (self, signals[TOAST], 0, message);
 }
 
 void

@@ -43,6 +43,7 @@ gboolean      tl_page_owns_error          (TlPage        *self,
                                            GObject       *source,
                                            const GError  *error,
                                            TlAuthState    state);
+/* Emits "toast": the window shows @message briefly. */
 void          tl_page_toast               (TlPage        *self,
                                            const char    *message);
 /* Asks the window to show the page for the client's current state, for

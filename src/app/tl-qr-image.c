@@ -41,8 +41,9 @@ tl_qr_image_measure (GtkWidget      *widget,
   TlQrImage *self = TL_QR_IMAGE (widget);
   int side = self->code != NULL ? self->code->width + 2 * QUIET_ZONE : 0;
 
-  /* Two pixels per module still scan; four read comfortably. */
-  *minimum = side * 2;
+  /* Four pixels per module scan comfortably from a phone held at the
+   * screen; less is not offered, or a tight layout would shrink it. */
+  *minimum = side * NATURAL_MODULE_PX;
   *natural = side * NATURAL_MODULE_PX;
 }
 

@@ -100,6 +100,19 @@ tl_server_settings_read_demo (const char  *dir,
   return TRUE;
 }
 
+/* Every login reads demo.json again; only a restarted demo changes it,
+ * and only then should the keys (and whoever watches them) hear of it. */
+static void
+set_if_changed (GSettings  *settings,
+                const char *key,
+                const char *value)
+{
+  g_autofree char *old = g_settings_get_string (settings, key);
+
+  if (g_strcmp0 (old, value) != 0)
+    g_settings_set_string (settings, key, value);
+}
+
 gboolean
 tl_server_settings_apply_demo (GSettings  *settings,
                                GError    **error)
@@ -112,10 +125,10 @@ tl_server_settings_apply_demo (GSettings  *settings,
   if (!tl_server_settings_read_demo (dir, &live, &paper, &pin, error))
     return FALSE;
 
-  g_settings_set_string (settings, "live-url", live);
-  g_settings_set_string (settings, "paper-url", paper);
-  g_settings_set_string (settings, "live-pin-sha256", pin);
-  g_settings_set_string (settings, "paper-pin-sha256", pin);
+  set_if_changed (settings, "live-url", live);
+  set_if_changed (settings, "paper-url", paper);
+  set_if_changed (settings, "live-pin-sha256", pin);
+  set_if_changed (settings, "paper-pin-sha256", pin);
 
   return TRUE;
 }

@@ -60,6 +60,7 @@ struct _TlWindow
   char                 *client_username_for_logout;
 
   char                 *last_toast;
+  AdwToast             *toast;         /* weak: the one on screen */
   guint                 tickle_id;
   guint                 usernames_serial;
   gboolean              choosing_device;
@@ -92,14 +93,35 @@ is_error_quiet (const GError *error)
 }
 
 void
+tl_window_dismiss_toast (TlWindow *self)
+{
+  g_return_if_fail (TL_IS_WINDOW (self));
+
+  if (self->toast != NULL)
+    adw_toast_dismiss (self->toast);
+  g_clear_weak_pointer (&self->toast);
+}
+
+static void
+show_toast (TlWindow *self,
+            AdwToast *toast)
+{
+  /* News replaces news: a queue of stale toasts helps nobody. */
+  tl_window_dismiss_toast (self);
+
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (adw_toast_get_title (toast));
+  g_set_weak_pointer (&self->toast, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
 tl_window_toast (TlWindow   *self,
                  const char *message)
 {
   g_return_if_fail (TL_IS_WINDOW (self));
 
-  g_free (self->last_toast);
-  self->last_toast = g_strdup (message);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  show_toast (self, adw_toast_new (message));
 }
 
 static void
@@ -108,12 +130,17 @@ toast_with_preferences (TlWindow   *self,
 {
   AdwToast *toast = adw_toast_new (message);
 
-  g_free (self->last_toast);
-  self->last_toast = g_strdup (message);
   adw_toast_set_button_label (toast, _("_Preferences"));
   adw_toast_set_action_name (toast, "app.preferences");
   adw_toast_set_timeout (toast, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  show_toast (self, toast);
+}
+
+static void
+page_toast_cb (TlWindow   *self,
+               const char *message)
+{
+  tl_window_toast (self, message);
 }
 
 static TlMode
@@ -1060,6 +1087,7 @@ tl_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->stored_session, tl_session_free);
   g_clear_pointer (&self->last_toast, g_free);
+  g_clear_weak_pointer (&self->toast);
   g_clear_pointer (&self->client_username_for_logout, g_free);
 
   G_OBJECT_CLASS (tl_window_parent_class)->dispose (object);
@@ -1134,6 +1162,8 @@ tl_window_init (TlWindow *self)
       tl_page_set_cancellable (all_pages (self, i), self->cancellable);
       g_signal_connect_object (all_pages (self, i), "step-done",
                                G_CALLBACK (step_done_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (all_pages (self, i), "toast",
+                               G_CALLBACK (page_toast_cb), self, G_CONNECT_SWAPPED);
     }
 
   g_signal_connect_object (self->launcher, "exited",

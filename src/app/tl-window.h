@@ -30,5 +30,6 @@ gboolean      tl_window_get_paper_marked (TlWindow      *self);
 const char   *tl_window_get_last_toast  (TlWindow       *self);
 void          tl_window_toast           (TlWindow       *self,
                                          const char     *message);
+void          tl_window_dismiss_toast   (TlWindow       *self);
 
 G_END_DECLS
