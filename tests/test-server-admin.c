@@ -18,40 +18,6 @@
 
 static TlTestServer *server;
 
-static JsonObject *
-post (TlMode       mode,
-      const char  *path,
-      guint       *out_status,
-      const char  *format,
-      ...) G_GNUC_PRINTF (4, 5);
-
-static JsonObject *
-post (TlMode       mode,
-      const char  *path,
-      guint       *out_status,
-      const char  *format,
-      ...)
-{
-  g_autofree char *body = NULL;
-  va_list args;
-
-  va_start (args, format);
-  body = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  return tl_test_server_send_json (server, mode, path, body, NULL, out_status);
-}
-
-static void
-assert_error (JsonObject *body,
-              guint       status,
-              guint       expected_status,
-              const char *expected_code)
-{
-  g_assert_cmpuint (status, ==, expected_status);
-  g_assert_cmpstr (json_object_get_string_member (body, "error"), ==, expected_code);
-}
-
 /* The text after @label on its line in @out. */
 static char *
 field (const char *out,
@@ -265,7 +231,7 @@ test_users (void)
 
   /* Separate per mode: carol is not a paper user. */
   verify = tl_test_server_login_password (server, TL_MODE_PAPER, "carol", "first pass", NULL, &status);
-  assert_error (verify, status, 401, "invalid_credentials");
+  tl_test_assert_error (verify, status, 401, "invalid_credentials");
   g_clear_pointer (&verify, json_object_unref);
 
   /* Twice: refused. A bad name: refused. No terminal, no --password-stdin: refused. */
@@ -293,7 +259,7 @@ test_users (void)
   /* passwd */
   g_free (tl_test_server_admin (server, "second pass\n", "user", "passwd", "carol", "--password-stdin", NULL));
   verify = tl_test_server_login_password (server, TL_MODE_LIVE, "carol", "first pass", NULL, &status);
-  assert_error (verify, status, 401, "invalid_credentials");
+  tl_test_assert_error (verify, status, 401, "invalid_credentials");
   g_clear_pointer (&verify, json_object_unref);
   verify = tl_test_server_login_password (server, TL_MODE_LIVE, "carol", "second pass", NULL, &status);
   g_assert_cmpuint (status, ==, 200);
@@ -314,7 +280,7 @@ test_users (void)
   /* del */
   g_free (tl_test_server_admin (server, NULL, "user", "del", "carol", NULL));
   verify = tl_test_server_login_password (server, TL_MODE_LIVE, "carol", "second pass", NULL, &status);
-  assert_error (verify, status, 401, "invalid_credentials");
+  tl_test_assert_error (verify, status, 401, "invalid_credentials");
   g_assert_cmpint (tl_test_server_admin_full (server, NULL, &out, &err, "user", "del", "carol", NULL), ==, 1);
   g_assert_nonnull (strstr (err, "carol"));
   g_clear_pointer (&out, g_free);
@@ -415,7 +381,7 @@ test_devices (void)
 
   /* The TOTP device from its URI works. */
   login_id = login_to_second_factor ("erin", "erin pass");
-  body = post (TL_MODE_LIVE, "v1/login/second-factor", &status, "{\"login_id\": \"%s\", \"device_id\": \"%s\"}",
+  body = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/second-factor", &status, "{\"login_id\": \"%s\", \"device_id\": \"%s\"}",
                login_id, totp_id);
   g_assert_cmpuint (status, ==, 200);
   g_clear_pointer (&body, json_object_unref);
@@ -424,7 +390,7 @@ test_devices (void)
                                      g_bytes_get_size (params->secret), tl_test_server_now (server),
                                      params->period, params->digits, NULL);
 
-    body = post (TL_MODE_LIVE, "v1/login/answer", &status, "{\"login_id\": \"%s\", \"response\": \"%s\"}",
+    body = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/answer", &status, "{\"login_id\": \"%s\", \"response\": \"%s\"}",
                  login_id, totp);
     g_assert_cmpuint (status, ==, 200);
     g_clear_pointer (&body, json_object_unref);
@@ -481,20 +447,20 @@ test_temp_code (void)
     g_assert_cmpuint (json_array_get_length (devices), ==, 1);
   }
 
-  body = post (TL_MODE_PAPER, "v1/login/second-factor", &status, "{\"login_id\": \"%s\", \"device_id\": \"%s\"}",
+  body = tl_test_server_post (server, TL_MODE_PAPER, "v1/login/second-factor", &status, "{\"login_id\": \"%s\", \"device_id\": \"%s\"}",
                login_id, device);
   g_assert_cmpuint (status, ==, 200);
   g_clear_pointer (&body, json_object_unref);
 
   if (!g_str_equal (first, second))
     {
-      body = post (TL_MODE_PAPER, "v1/login/answer", &status, "{\"login_id\": \"%s\", \"response\": \"%s\"}",
+      body = tl_test_server_post (server, TL_MODE_PAPER, "v1/login/answer", &status, "{\"login_id\": \"%s\", \"response\": \"%s\"}",
                    login_id, first);
-      assert_error (body, status, 401, "second_factor_failed");
+      tl_test_assert_error (body, status, 401, "second_factor_failed");
       g_clear_pointer (&body, json_object_unref);
     }
 
-  body = post (TL_MODE_PAPER, "v1/login/answer", &status, "{\"login_id\": \"%s\", \"response\": \"%s\"}",
+  body = tl_test_server_post (server, TL_MODE_PAPER, "v1/login/answer", &status, "{\"login_id\": \"%s\", \"response\": \"%s\"}",
                login_id, second);
   g_assert_cmpuint (status, ==, 200);
 }
@@ -522,7 +488,7 @@ test_sessions_and_audit (void)
   g_clear_pointer (&out, g_free);
 
   body = tl_test_server_send_json (server, TL_MODE_LIVE, "v1/session", NULL, token, &status);
-  assert_error (body, status, 401, "no_session");
+  tl_test_assert_error (body, status, 401, "no_session");
 
   out = tl_test_server_admin (server, NULL, "sessions", "demo", NULL);
   g_assert_nonnull (strstr (out, "No live sessions"));
@@ -573,7 +539,7 @@ test_demo_rerun (void)
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
   /* Spend the activation code: the next run issues a fresh one. */
-  body = post (TL_MODE_PAPER, "v1/device/activate", &status,
+  body = tl_test_server_post (server, TL_MODE_PAPER, "v1/device/activate", &status,
                "{\"username\": \"demopaper\", \"activation_code\": \"%s\"}", code);
   g_assert_cmpuint (status, ==, 200);
 
@@ -582,7 +548,7 @@ test_demo_rerun (void)
   g_assert_cmpstr (json_object_get_string_member (device, "id"), ==, ibkey_id);
   g_assert_cmpstr (json_object_get_string_member (device, "activation_code"), !=, code);
   g_clear_pointer (&body, json_object_unref);
-  body = post (TL_MODE_PAPER, "v1/device/activate", &status,
+  body = tl_test_server_post (server, TL_MODE_PAPER, "v1/device/activate", &status,
                "{\"username\": \"demopaper\", \"activation_code\": \"%s\"}",
                json_object_get_string_member (device, "activation_code"));
   g_assert_cmpuint (status, ==, 200);

@@ -18,41 +18,6 @@ static TlTestServer *server;
 static char *ibkey_id;
 static GBytes *ibkey_secret;
 
-static JsonObject *
-post (TlMode       mode,
-      const char  *path,
-      guint       *out_status,
-      const char  *format,
-      ...) G_GNUC_PRINTF (4, 5);
-
-static JsonObject *
-post (TlMode       mode,
-      const char  *path,
-      guint       *out_status,
-      const char  *format,
-      ...)
-{
-  g_autofree char *body = NULL;
-  va_list args;
-
-  va_start (args, format);
-  body = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  return tl_test_server_send_json (server, mode, path, body, NULL, out_status);
-}
-
-static void
-assert_error (JsonObject *body,
-              guint       status,
-              guint       expected_status,
-              const char *expected_code)
-{
-  g_assert_cmpuint (status, ==, expected_status);
-  g_assert_nonnull (body);
-  g_assert_cmpstr (json_object_get_string_member (body, "error"), ==, expected_code);
-}
-
 static const char *
 device_id (TlMode      mode,
            const char *kind)
@@ -84,7 +49,7 @@ choose (TlMode      mode,
         const char *device)
 {
   guint status = 0;
-  JsonObject *answer = post (mode, "v1/login/second-factor", &status,
+  JsonObject *answer = tl_test_server_post (server, mode, "v1/login/second-factor", &status,
                              "{\"login_id\": \"%s\", \"device_id\": \"%s\"}", login_id, device);
 
   if (status != 200)
@@ -99,7 +64,7 @@ answer (TlMode      mode,
         const char *response,
         guint      *out_status)
 {
-  return post (mode, "v1/login/answer", out_status,
+  return tl_test_server_post (server, mode, "v1/login/answer", out_status,
                "{\"login_id\": \"%s\", \"response\": \"%s\"}", login_id, response);
 }
 
@@ -157,7 +122,7 @@ respond (const char *push_id,
   gint64 now = tl_test_server_now (server);
   g_autofree char *p = proof ("respond", push_id, now);
 
-  return post (TL_MODE_LIVE, "v1/device/respond", out_status,
+  return tl_test_server_post (server, TL_MODE_LIVE, "v1/device/respond", out_status,
                "{\"device_id\": \"%s\", \"push_id\": \"%s\", \"decision\": \"%s\", \"time\": %"
                G_GINT64_FORMAT ", \"proof\": \"%s\"}", ibkey_id, push_id, decision, now, p);
 }
@@ -244,23 +209,23 @@ test_activate (void)
   JsonObject *totp;
   guint status = 0;
 
-  body = post (TL_MODE_LIVE, "v1/device/activate", &status,
+  body = tl_test_server_post (server, TL_MODE_LIVE, "v1/device/activate", &status,
                "{\"username\": \"demo\", \"activation_code\": \"WRONGWRONG22\", \"name\": \"Phone\"}");
-  assert_error (body, status, 401, "invalid_credentials");
+  tl_test_assert_error (body, status, 401, "invalid_credentials");
   g_clear_pointer (&body, json_object_unref);
 
   /* The code belongs to the live user only. */
-  body = post (TL_MODE_PAPER, "v1/device/activate", &status,
+  body = tl_test_server_post (server, TL_MODE_PAPER, "v1/device/activate", &status,
                "{\"username\": \"demopaper\", \"activation_code\": \"%s\", \"name\": \"Phone\"}", code);
-  assert_error (body, status, 401, "invalid_credentials");
+  tl_test_assert_error (body, status, 401, "invalid_credentials");
   g_clear_pointer (&body, json_object_unref);
 
-  body = post (TL_MODE_LIVE, "v1/device/activate", &status,
+  body = tl_test_server_post (server, TL_MODE_LIVE, "v1/device/activate", &status,
                "{\"username\": \"Demo\", \"activation_code\": \"%s\"}", code);
-  assert_error (body, status, 400, "bad_character");
+  tl_test_assert_error (body, status, 400, "bad_character");
   g_clear_pointer (&body, json_object_unref);
 
-  body = post (TL_MODE_LIVE, "v1/device/activate", &status,
+  body = tl_test_server_post (server, TL_MODE_LIVE, "v1/device/activate", &status,
                "{\"username\": \"demo\", \"activation_code\": \"%s\", \"name\": \"Test phone\"}", code);
   g_assert_cmpuint (status, ==, 200);
   g_assert_cmpstr (json_object_get_string_member (body, "device_id"), ==, json_object_get_string_member (device, "id"));
@@ -277,9 +242,9 @@ test_activate (void)
   g_clear_pointer (&body, json_object_unref);
 
   /* Single use. */
-  body = post (TL_MODE_LIVE, "v1/device/activate", &status,
+  body = tl_test_server_post (server, TL_MODE_LIVE, "v1/device/activate", &status,
                "{\"username\": \"demo\", \"activation_code\": \"%s\", \"name\": \"Other\"}", code);
-  assert_error (body, status, 401, "invalid_credentials");
+  tl_test_assert_error (body, status, 401, "invalid_credentials");
 }
 
 static void
@@ -293,16 +258,16 @@ test_device_proofs (void)
   /* More than a minute off. */
   request = pending_body (now - 120);
   body = tl_test_server_send_json (server, TL_MODE_LIVE, "v1/device/pending", request, NULL, &status);
-  assert_error (body, status, 401, "bad_proof");
+  tl_test_assert_error (body, status, 401, "bad_proof");
   g_clear_pointer (&body, json_object_unref);
 
   /* A proof for another time. */
   {
     g_autofree char *p = proof ("pending", NULL, now - 1);
 
-    body = post (TL_MODE_LIVE, "v1/device/pending", &status,
+    body = tl_test_server_post (server, TL_MODE_LIVE, "v1/device/pending", &status,
                  "{\"device_id\": \"%s\", \"time\": %" G_GINT64_FORMAT ", \"proof\": \"%s\"}", ibkey_id, now, p);
-    assert_error (body, status, 401, "bad_proof");
+    tl_test_assert_error (body, status, 401, "bad_proof");
     g_clear_pointer (&body, json_object_unref);
   }
 
@@ -310,9 +275,9 @@ test_device_proofs (void)
   {
     g_autofree char *p = proof ("respond", NULL, now);
 
-    body = post (TL_MODE_LIVE, "v1/device/pending", &status,
+    body = tl_test_server_post (server, TL_MODE_LIVE, "v1/device/pending", &status,
                  "{\"device_id\": \"%s\", \"time\": %" G_GINT64_FORMAT ", \"proof\": \"%s\"}", ibkey_id, now, p);
-    assert_error (body, status, 401, "bad_proof");
+    tl_test_assert_error (body, status, 401, "bad_proof");
     g_clear_pointer (&body, json_object_unref);
   }
 
@@ -320,20 +285,20 @@ test_device_proofs (void)
   g_free (request);
   request = pending_body (now);
   body = tl_test_server_send_json (server, TL_MODE_PAPER, "v1/device/pending", request, NULL, &status);
-  assert_error (body, status, 401, "bad_proof");
+  tl_test_assert_error (body, status, 401, "bad_proof");
   g_clear_pointer (&body, json_object_unref);
 
-  body = post (TL_MODE_LIVE, "v1/device/pending", &status,
+  body = tl_test_server_post (server, TL_MODE_LIVE, "v1/device/pending", &status,
                "{\"device_id\": \"%s\", \"time\": \"now\", \"proof\": \"AAAA\"}", ibkey_id);
-  assert_error (body, status, 400, "bad_request");
+  tl_test_assert_error (body, status, 400, "bad_request");
   g_clear_pointer (&body, json_object_unref);
 
   body = respond ("nosuchpush", "approve", &status);
-  assert_error (body, status, 400, "bad_request");
+  tl_test_assert_error (body, status, 400, "bad_request");
   g_clear_pointer (&body, json_object_unref);
 
   body = respond ("nosuchpush", "maybe", &status);
-  assert_error (body, status, 400, "bad_request");
+  tl_test_assert_error (body, status, 400, "bad_request");
 }
 
 /* The phone waits first; choosing the device wakes it at once. Then the
@@ -392,9 +357,9 @@ test_push_approve (void)
   /* Decided once; the login is over. */
   g_clear_pointer (&responded, json_object_unref);
   responded = respond (push_id, "deny", &status);
-  assert_error (responded, status, 410, "second_factor_expired");
+  tl_test_assert_error (responded, status, 410, "second_factor_expired");
   again = tl_test_server_send_json (server, TL_MODE_LIVE, "v1/login/push/wait", wait_request, NULL, &status);
-  assert_error (again, status, 410, "login_expired");
+  tl_test_assert_error (again, status, 410, "login_expired");
 }
 
 static void
@@ -430,7 +395,7 @@ test_push_deny (void)
   g_assert_false (json_object_has_member (waited, "session"));
 
   after = answer (TL_MODE_LIVE, login_id, "123456", &status);
-  assert_error (after, status, 410, "login_expired");
+  tl_test_assert_error (after, status, 410, "login_expired");
 }
 
 /* "I did not receive the notification": the challenge cancels the push. */
@@ -458,7 +423,7 @@ test_push_challenge (void)
   wait_request = g_strdup_printf ("{\"login_id\": \"%s\", \"push_id\": \"%s\"}", login_id, push_id);
   client = send_async (TL_MODE_LIVE, "v1/login/push/wait", wait_request);
 
-  challenge = post (TL_MODE_LIVE, "v1/login/challenge", &status,
+  challenge = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/challenge", &status,
                     "{\"login_id\": \"%s\", \"device_id\": \"%s\"}", login_id, ibkey_id);
   g_assert_cmpuint (status, ==, 200);
   g_assert_cmpstr (json_object_get_string_member (challenge, "suite"), ==, "OCRA-1:HOTP-SHA256-8:QN08");
@@ -472,7 +437,7 @@ test_push_challenge (void)
 
   /* The cancelled push cannot be approved any more. */
   late = respond (push_id, "approve", &status);
-  assert_error (late, status, 410, "second_factor_expired");
+  tl_test_assert_error (late, status, 410, "second_factor_expired");
 
   suite = tl_ocra_suite_parse (json_object_get_string_member (challenge, "suite"), &error);
   g_assert_no_error (error);
@@ -494,19 +459,19 @@ test_challenge_errors (void)
   guint status = 0;
 
   /* Only an ibkey device takes v1/login/challenge. */
-  body = post (TL_MODE_LIVE, "v1/login/challenge", &status,
+  body = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/challenge", &status,
                "{\"login_id\": \"%s\", \"device_id\": \"%s\"}", login_id, device_id (TL_MODE_LIVE, "totp"));
-  assert_error (body, status, 400, "bad_request");
+  tl_test_assert_error (body, status, 400, "bad_request");
   g_clear_pointer (&body, json_object_unref);
 
-  body = post (TL_MODE_LIVE, "v1/login/challenge", &status,
+  body = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/challenge", &status,
                "{\"login_id\": \"nosuchlogin\", \"device_id\": \"%s\"}", ibkey_id);
-  assert_error (body, status, 410, "login_expired");
+  tl_test_assert_error (body, status, 410, "login_expired");
   g_clear_pointer (&body, json_object_unref);
 
-  body = post (TL_MODE_LIVE, "v1/login/push/wait", &status,
+  body = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/push/wait", &status,
                "{\"login_id\": \"%s\", \"push_id\": \"nosuchpush\"}", login_id);
-  assert_error (body, status, 400, "bad_request");
+  tl_test_assert_error (body, status, 400, "bad_request");
 }
 
 static void
@@ -531,7 +496,7 @@ test_totp_reuse (void)
   g_clear_pointer (&chosen, json_object_unref);
   chosen = choose (TL_MODE_PAPER, second, device_id (TL_MODE_PAPER, "totp"));
   refused = answer (TL_MODE_PAPER, second, code, &status);
-  assert_error (refused, status, 401, "second_factor_failed");
+  tl_test_assert_error (refused, status, 401, "second_factor_failed");
   g_assert_cmpint (json_object_get_int_member (refused, "attempts_left"), ==, 2);
   g_assert_nonnull (strstr (json_object_get_string_member (refused, "message"), "used already"));
   g_clear_pointer (&refused, json_object_unref);
@@ -540,7 +505,7 @@ test_totp_reuse (void)
   g_free (code);
   code = tl_test_server_totp_code (server, TL_MODE_PAPER, tl_test_server_now (server) + 90);
   refused = answer (TL_MODE_PAPER, second, code, &status);
-  assert_error (refused, status, 401, "second_factor_failed");
+  tl_test_assert_error (refused, status, 401, "second_factor_failed");
   g_assert_cmpint (json_object_get_int_member (refused, "attempts_left"), ==, 1);
   g_clear_pointer (&refused, json_object_unref);
 
@@ -577,20 +542,20 @@ test_sms (void)
   g_assert_cmpuint (strlen (first_code), ==, 6);
 
   /* Too early to resend. */
-  resent = post (TL_MODE_LIVE, "v1/login/resend", &status,
+  resent = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/resend", &status,
                  "{\"login_id\": \"%s\", \"channel\": \"sms\"}", login_id);
-  assert_error (resent, status, 429, "throttled");
+  tl_test_assert_error (resent, status, 429, "throttled");
   g_assert_cmpint (json_object_get_int_member (resent, "retry_after"), >, 0);
   g_assert_cmpint (json_object_get_int_member (resent, "retry_after"), <=, 30);
   g_clear_pointer (&resent, json_object_unref);
 
-  resent = post (TL_MODE_LIVE, "v1/login/resend", &status,
+  resent = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/resend", &status,
                  "{\"login_id\": \"%s\", \"channel\": \"pigeon\"}", login_id);
-  assert_error (resent, status, 400, "bad_request");
+  tl_test_assert_error (resent, status, 400, "bad_request");
   g_clear_pointer (&resent, json_object_unref);
 
   tl_test_server_set_clock_offset (server, offset + 31);
-  resent = post (TL_MODE_LIVE, "v1/login/resend", &status,
+  resent = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/resend", &status,
                  "{\"login_id\": \"%s\", \"channel\": \"voice\"}", login_id);
   g_assert_cmpuint (status, ==, 200);
   g_assert_cmpstr (json_object_get_string_member (resent, "sent_to"), ==, "+1 *** *** 1234");
@@ -610,7 +575,7 @@ test_sms (void)
   if (!g_str_equal (first_code, second_code))
     {
       body = answer (TL_MODE_LIVE, login_id, first_code, &status);
-      assert_error (body, status, 401, "second_factor_failed");
+      tl_test_assert_error (body, status, 401, "second_factor_failed");
       g_clear_pointer (&body, json_object_unref);
     }
 
@@ -629,9 +594,9 @@ test_resend_not_sms (void)
   guint status = 0;
 
   chosen = choose (TL_MODE_PAPER, login_id, device_id (TL_MODE_PAPER, "card"));
-  body = post (TL_MODE_PAPER, "v1/login/resend", &status,
+  body = tl_test_server_post (server, TL_MODE_PAPER, "v1/login/resend", &status,
                "{\"login_id\": \"%s\", \"channel\": \"sms\"}", login_id);
-  assert_error (body, status, 403, "not_allowed");
+  tl_test_assert_error (body, status, 403, "not_allowed");
 }
 
 static void
@@ -658,7 +623,7 @@ test_temp (void)
   typed = g_strdup (code);
   typed[7] = typed[7] == 'A' ? 'B' : 'A';
   body = answer (TL_MODE_PAPER, login_id, typed, &status);
-  assert_error (body, status, 401, "second_factor_failed");
+  tl_test_assert_error (body, status, 401, "second_factor_failed");
   g_clear_pointer (&body, json_object_unref);
 
   /* Typed in lower case with a space: still the code. */
@@ -704,7 +669,7 @@ test_dsc (void)
   response = tl_ocra_compute (suite, g_bytes_get_data (secret, NULL), g_bytes_get_size (secret), &input, &error);
   g_assert_no_error (error);
   body = answer (TL_MODE_LIVE, login_id, response, &status);
-  assert_error (body, status, 401, "second_factor_failed");
+  tl_test_assert_error (body, status, 401, "second_factor_failed");
   g_clear_pointer (&body, json_object_unref);
   g_free (response);
 
@@ -747,7 +712,7 @@ test_card (void)
   if (!g_str_equal (json_object_get_string_member (card, first), json_object_get_string_member (card, second)))
     {
       body = answer (TL_MODE_LIVE, login_id, response, &status);
-      assert_error (body, status, 401, "second_factor_failed");
+      tl_test_assert_error (body, status, 401, "second_factor_failed");
       g_clear_pointer (&body, json_object_unref);
     }
 
@@ -766,13 +731,13 @@ test_read_only (void)
   g_autoptr(JsonObject) body = NULL;
   guint status = 0;
 
-  body = post (TL_MODE_PAPER, "v1/login/read-only", &status, "{\"login_id\": \"%s\"}", login_id);
+  body = tl_test_server_post (server, TL_MODE_PAPER, "v1/login/read-only", &status, "{\"login_id\": \"%s\"}", login_id);
   g_assert_cmpuint (status, ==, 200);
   assert_session (body, TL_MODE_PAPER, TRUE);
   g_clear_pointer (&body, json_object_unref);
 
-  body = post (TL_MODE_PAPER, "v1/login/read-only", &status, "{\"login_id\": \"%s\"}", login_id);
-  assert_error (body, status, 410, "login_expired");
+  body = tl_test_server_post (server, TL_MODE_PAPER, "v1/login/read-only", &status, "{\"login_id\": \"%s\"}", login_id);
+  tl_test_assert_error (body, status, 410, "login_expired");
 }
 
 static void
@@ -793,8 +758,8 @@ test_read_only_not_allowed (void)
   g_assert_false (json_object_get_boolean_member (json_object_get_object_member (verify, "second_factor"),
                                                   "read_only_allowed"));
 
-  body = post (TL_MODE_LIVE, "v1/login/read-only", &status, "{\"login_id\": \"%s\"}", login_id);
-  assert_error (body, status, 403, "not_allowed");
+  body = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/read-only", &status, "{\"login_id\": \"%s\"}", login_id);
+  tl_test_assert_error (body, status, 403, "not_allowed");
 }
 
 /* Three wrong answers end the login and count as one failed login. */
@@ -811,7 +776,7 @@ test_three_wrong_answers (void)
   for (int left = 2; left >= 0; left--)
     {
       body = answer (TL_MODE_PAPER, login_id, "WRONG123", &status);
-      assert_error (body, status, 401, "second_factor_failed");
+      tl_test_assert_error (body, status, 401, "second_factor_failed");
       g_assert_cmpint (json_object_get_int_member (body, "attempts_left"), ==, left);
       g_clear_pointer (&body, json_object_unref);
     }
@@ -819,11 +784,11 @@ test_three_wrong_answers (void)
   body = answer (TL_MODE_PAPER, login_id,
                  json_object_get_string_member (tl_test_server_get_device (server, TL_MODE_PAPER, "temp"), "temp_code"),
                  &status);
-  assert_error (body, status, 410, "login_expired");
+  tl_test_assert_error (body, status, 410, "login_expired");
 
   /* One failure counted: a wrong password now leaves 8 of 10. */
   verify = tl_test_server_login_password (server, TL_MODE_PAPER, "demopaper", "wrong", NULL, &status);
-  assert_error (verify, status, 401, "invalid_credentials");
+  tl_test_assert_error (verify, status, 401, "invalid_credentials");
   g_assert_cmpint (json_object_get_int_member (verify, "attempts_left"), ==, 8);
 
   g_free (tl_test_server_admin (server, NULL, "user", "unlock", "demopaper", "--mode", "paper", NULL));
@@ -896,9 +861,9 @@ test_sms_command_fails (void)
 
   server = tl_test_server_new_with_args ("--sms-command", "false", NULL);
   login_id = password_step (TL_MODE_LIVE);
-  body = post (TL_MODE_LIVE, "v1/login/second-factor", &status,
+  body = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/second-factor", &status,
                "{\"login_id\": \"%s\", \"device_id\": \"%s\"}", login_id, device_id (TL_MODE_LIVE, "sms"));
-  assert_error (body, status, 500, "server_error");
+  tl_test_assert_error (body, status, 500, "server_error");
 
   tl_test_server_free (server);
   server = saved;

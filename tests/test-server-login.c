@@ -11,30 +11,6 @@
 
 static TlTestServer *server;
 
-static JsonObject *
-post (TlMode       mode,
-      const char  *path,
-      guint       *out_status,
-      const char  *format,
-      ...) G_GNUC_PRINTF (4, 5);
-
-static JsonObject *
-post (TlMode       mode,
-      const char  *path,
-      guint       *out_status,
-      const char  *format,
-      ...)
-{
-  g_autofree char *body = NULL;
-  va_list args;
-
-  va_start (args, format);
-  body = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  return tl_test_server_send_json (server, mode, path, body, NULL, out_status);
-}
-
 static const char *
 user_name (TlMode mode)
 {
@@ -45,19 +21,6 @@ static const char *
 user_password (TlMode mode)
 {
   return json_object_get_string_member (tl_test_server_get_user (server, mode), "password");
-}
-
-static void
-assert_error (JsonObject *body,
-              guint       status,
-              guint       expected_status,
-              const char *expected_code)
-{
-  g_assert_cmpuint (status, ==, expected_status);
-  g_assert_nonnull (body);
-  g_assert_cmpstr (json_object_get_string_member (body, "error"), ==, expected_code);
-  g_assert_true (json_object_has_member (body, "message"));
-  g_assert_cmpuint (strlen (json_object_get_string_member (body, "message")), >, 0);
 }
 
 /* Every member of a start answer, with the contract's types and sizes. */
@@ -93,18 +56,18 @@ test_start_shape (void)
   guint status = 0;
   JsonObject *a, *b;
 
-  known = post (TL_MODE_LIVE, "v1/login/start", &status, "{\"username\": \"%s\"}", user_name (TL_MODE_LIVE));
+  known = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/start", &status, "{\"username\": \"%s\"}", user_name (TL_MODE_LIVE));
   g_assert_cmpuint (status, ==, 200);
   assert_start_shape (known);
 
-  unknown = post (TL_MODE_LIVE, "v1/login/start", &status,
+  unknown = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/start", &status,
                   "{\"username\": \"nobodyhere\", \"client\": {\"name\": \"x\", \"version\": \"1\"}}");
   g_assert_cmpuint (status, ==, 200);
   assert_start_shape (unknown);
 
   /* An unknown name keeps its salt (a real user's would not change
    * either); B is fresh each time. */
-  unknown_again = post (TL_MODE_LIVE, "v1/login/start", &status, "{\"username\": \"nobodyhere\"}");
+  unknown_again = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/start", &status, "{\"username\": \"nobodyhere\"}");
   g_assert_cmpuint (status, ==, 200);
   a = json_object_get_object_member (unknown, "srp");
   b = json_object_get_object_member (unknown_again, "srp");
@@ -120,37 +83,37 @@ test_start_errors (void)
   g_autoptr(JsonObject) body = NULL;
   guint status = 0;
 
-  body = post (TL_MODE_LIVE, "v1/login/start", &status, "{\"username\": \"Alice\"}");
-  assert_error (body, status, 400, "bad_character");
+  body = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/start", &status, "{\"username\": \"Alice\"}");
+  tl_test_assert_error (body, status, 400, "bad_character");
   g_clear_pointer (&body, json_object_unref);
 
-  body = post (TL_MODE_LIVE, "v1/login/start", &status, "{\"username\": \"al ice\"}");
-  assert_error (body, status, 400, "bad_character");
+  body = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/start", &status, "{\"username\": \"al ice\"}");
+  tl_test_assert_error (body, status, 400, "bad_character");
   g_clear_pointer (&body, json_object_unref);
 
-  body = post (TL_MODE_LIVE, "v1/login/start", &status, "{\"username\": \"%s\"}",
+  body = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/start", &status, "{\"username\": \"%s\"}",
                "a1234567890123456789012345678901234567890123456789012345678901234");
-  assert_error (body, status, 400, "bad_character");
+  tl_test_assert_error (body, status, 400, "bad_character");
   g_clear_pointer (&body, json_object_unref);
 
-  body = post (TL_MODE_LIVE, "v1/login/start", &status, "{\"username\": 42}");
-  assert_error (body, status, 400, "bad_request");
+  body = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/start", &status, "{\"username\": 42}");
+  tl_test_assert_error (body, status, 400, "bad_request");
   g_clear_pointer (&body, json_object_unref);
 
-  body = post (TL_MODE_LIVE, "v1/login/start", &status, "{}");
-  assert_error (body, status, 400, "bad_request");
+  body = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/start", &status, "{}");
+  tl_test_assert_error (body, status, 400, "bad_request");
   g_clear_pointer (&body, json_object_unref);
 
-  body = post (TL_MODE_LIVE, "v1/login/start", &status, "[\"demo\"]");
-  assert_error (body, status, 400, "bad_request");
+  body = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/start", &status, "[\"demo\"]");
+  tl_test_assert_error (body, status, 400, "bad_request");
   g_clear_pointer (&body, json_object_unref);
 
-  body = post (TL_MODE_LIVE, "v1/login/nothing", &status, "{}");
-  assert_error (body, status, 404, "bad_request");
+  body = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/nothing", &status, "{}");
+  tl_test_assert_error (body, status, 404, "bad_request");
   g_clear_pointer (&body, json_object_unref);
 
   body = tl_test_server_send_json (server, TL_MODE_LIVE, "v1/login/start", NULL, NULL, &status);
-  assert_error (body, status, 405, "bad_request");
+  tl_test_assert_error (body, status, 405, "bad_request");
 }
 
 static void
@@ -163,13 +126,13 @@ test_verify_wrong_password (void)
 
   verify = tl_test_server_login_password (server, TL_MODE_PAPER, user_name (TL_MODE_PAPER), "wrong",
                                           &login_id, &status);
-  assert_error (verify, status, 401, "invalid_credentials");
+  tl_test_assert_error (verify, status, 401, "invalid_credentials");
   g_assert_cmpint (json_object_get_int_member (verify, "attempts_left"), ==, 9);
 
   /* The login is spent: one password proof per B. */
-  again = post (TL_MODE_PAPER, "v1/login/verify", &status,
+  again = tl_test_server_post (server, TL_MODE_PAPER, "v1/login/verify", &status,
                 "{\"login_id\": \"%s\", \"A\": \"AAAA\", \"M1\": \"AAAA\"}", login_id);
-  assert_error (again, status, 410, "login_expired");
+  tl_test_assert_error (again, status, 410, "login_expired");
 
   tl_test_server_admin (server, NULL, "user", "unlock", user_name (TL_MODE_PAPER), "--mode", "paper", NULL);
 }
@@ -183,27 +146,27 @@ test_verify_errors (void)
   guint status = 0;
   g_autofree char *zeros = NULL;
 
-  body = post (TL_MODE_LIVE, "v1/login/verify", &status,
+  body = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/verify", &status,
                "{\"login_id\": \"doesnotexist\", \"A\": \"AAAA\", \"M1\": \"AAAA\"}");
-  assert_error (body, status, 410, "login_expired");
+  tl_test_assert_error (body, status, 410, "login_expired");
   g_clear_pointer (&body, json_object_unref);
 
-  start = post (TL_MODE_LIVE, "v1/login/start", &status, "{\"username\": \"%s\"}", user_name (TL_MODE_LIVE));
+  start = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/start", &status, "{\"username\": \"%s\"}", user_name (TL_MODE_LIVE));
   login_id = json_object_get_string_member (start, "login_id");
 
   /* A login id belongs to its mode. */
-  body = post (TL_MODE_PAPER, "v1/login/verify", &status,
+  body = tl_test_server_post (server, TL_MODE_PAPER, "v1/login/verify", &status,
                "{\"login_id\": \"%s\", \"A\": \"AAAA\", \"M1\": \"AAAA\"}", login_id);
-  assert_error (body, status, 410, "login_expired");
+  tl_test_assert_error (body, status, 410, "login_expired");
   g_clear_pointer (&body, json_object_unref);
 
-  body = post (TL_MODE_LIVE, "v1/login/verify", &status,
+  body = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/verify", &status,
                "{\"login_id\": \"%s\", \"A\": \"not base64!\", \"M1\": \"AAAA\"}", login_id);
-  assert_error (body, status, 400, "bad_request");
+  tl_test_assert_error (body, status, 400, "bad_request");
   g_clear_pointer (&body, json_object_unref);
 
-  body = post (TL_MODE_LIVE, "v1/login/verify", &status, "{\"login_id\": \"%s\", \"A\": \"AAAA\"}", login_id);
-  assert_error (body, status, 400, "bad_request");
+  body = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/verify", &status, "{\"login_id\": \"%s\", \"A\": \"AAAA\"}", login_id);
+  tl_test_assert_error (body, status, 400, "bad_request");
   g_clear_pointer (&body, json_object_unref);
 
   /* A = 0 (mod N) is refused, and does not count as a password failure. */
@@ -212,10 +175,10 @@ test_verify_errors (void)
 
     zeros = g_base64_encode (zero, sizeof zero);
   }
-  body = post (TL_MODE_LIVE, "v1/login/verify", &status,
+  body = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/verify", &status,
                "{\"login_id\": \"%s\", \"A\": \"%s\", \"M1\": \"%s\"}", login_id, zeros,
                "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
-  assert_error (body, status, 400, "bad_request");
+  tl_test_assert_error (body, status, 400, "bad_request");
 }
 
 static void
@@ -224,7 +187,7 @@ choose_device (const char *login_id,
                JsonObject **out_answer)
 {
   guint status = 0;
-  JsonObject *answer = post (TL_MODE_LIVE, "v1/login/second-factor", &status,
+  JsonObject *answer = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/second-factor", &status,
                              "{\"login_id\": \"%s\", \"device_id\": \"%s\"}", login_id, device_id);
 
   g_assert_cmpuint (status, ==, 200);
@@ -275,11 +238,11 @@ test_verify_second_factor_list (void)
 
   /* Asking for the second factor of another user's device fails. */
   {
-    g_autoptr(JsonObject) body = post (TL_MODE_LIVE, "v1/login/second-factor", &status,
+    g_autoptr(JsonObject) body = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/second-factor", &status,
                                        "{\"login_id\": \"%s\", \"device_id\": \"%s\"}", login_id,
                                        json_object_get_string_member (tl_test_server_get_device (server, TL_MODE_PAPER, "totp"), "id"));
 
-    assert_error (body, status, 400, "bad_request");
+    tl_test_assert_error (body, status, 400, "bad_request");
   }
 
   {
@@ -300,21 +263,21 @@ test_second_factor_before_verify (void)
   g_autoptr(JsonObject) body = NULL;
   guint status = 0;
 
-  start = post (TL_MODE_LIVE, "v1/login/start", &status, "{\"username\": \"%s\"}", user_name (TL_MODE_LIVE));
-  body = post (TL_MODE_LIVE, "v1/login/second-factor", &status,
+  start = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/start", &status, "{\"username\": \"%s\"}", user_name (TL_MODE_LIVE));
+  body = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/second-factor", &status,
                "{\"login_id\": \"%s\", \"device_id\": \"x\"}",
                json_object_get_string_member (start, "login_id"));
-  assert_error (body, status, 400, "bad_request");
+  tl_test_assert_error (body, status, 400, "bad_request");
   g_clear_pointer (&body, json_object_unref);
 
-  body = post (TL_MODE_LIVE, "v1/login/answer", &status,
+  body = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/answer", &status,
                "{\"login_id\": \"%s\", \"response\": \"123456\"}",
                json_object_get_string_member (start, "login_id"));
-  assert_error (body, status, 400, "bad_request");
+  tl_test_assert_error (body, status, 400, "bad_request");
   g_clear_pointer (&body, json_object_unref);
 
-  body = post (TL_MODE_LIVE, "v1/login/answer", &status, "{\"login_id\": \"nope\", \"response\": \"123456\"}");
-  assert_error (body, status, 410, "login_expired");
+  body = tl_test_server_post (server, TL_MODE_LIVE, "v1/login/answer", &status, "{\"login_id\": \"nope\", \"response\": \"123456\"}");
+  tl_test_assert_error (body, status, 410, "login_expired");
 }
 
 /* A whole TOTP login, then every session call. */
@@ -358,7 +321,7 @@ test_totp_login_and_session (void)
 
   /* A paper token is no live session. */
   wrong_mode = tl_test_server_send_json (server, TL_MODE_LIVE, "v1/session", NULL, token, &status);
-  assert_error (wrong_mode, status, 401, "no_session");
+  tl_test_assert_error (wrong_mode, status, 401, "no_session");
 
   tickled = tl_test_server_send_json (server, TL_MODE_PAPER, "v1/session/tickle", "{}", token, &status);
   g_assert_cmpuint (status, ==, 200);
@@ -369,11 +332,11 @@ test_totp_login_and_session (void)
   g_assert_cmpstr (json_object_get_string_member (logout, "status"), ==, "logged_out");
 
   after = tl_test_server_send_json (server, TL_MODE_PAPER, "v1/session", NULL, token, &status);
-  assert_error (after, status, 401, "no_session");
+  tl_test_assert_error (after, status, 401, "no_session");
   g_clear_pointer (&after, json_object_unref);
 
   after = tl_test_server_send_json (server, TL_MODE_PAPER, "v1/session/logout", "{}", token, &status);
-  assert_error (after, status, 401, "no_session");
+  tl_test_assert_error (after, status, 401, "no_session");
 }
 
 static void
@@ -383,16 +346,16 @@ test_session_errors (void)
   guint status = 0;
 
   body = tl_test_server_send_json (server, TL_MODE_LIVE, "v1/session", NULL, NULL, &status);
-  assert_error (body, status, 401, "no_session");
+  tl_test_assert_error (body, status, 401, "no_session");
   g_clear_pointer (&body, json_object_unref);
 
   body = tl_test_server_send_json (server, TL_MODE_LIVE, "v1/session", NULL, "short", &status);
-  assert_error (body, status, 401, "no_session");
+  tl_test_assert_error (body, status, 401, "no_session");
   g_clear_pointer (&body, json_object_unref);
 
   body = tl_test_server_send_json (server, TL_MODE_LIVE, "v1/session/tickle", "{}",
                                    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", &status);
-  assert_error (body, status, 401, "no_session");
+  tl_test_assert_error (body, status, 401, "no_session");
 }
 
 /* The second login reports the first session, and ends it. */
@@ -426,7 +389,7 @@ test_existing_session (void)
   second = tl_test_server_login_totp (server, TL_MODE_LIVE, 0);
   body = tl_test_server_send_json (server, TL_MODE_LIVE, "v1/session", NULL,
                                    json_object_get_string_member (first, "token"), &status);
-  assert_error (body, status, 401, "no_session");
+  tl_test_assert_error (body, status, 401, "no_session");
   g_clear_pointer (&body, json_object_unref);
 
   body = tl_test_server_send_json (server, TL_MODE_LIVE, "v1/session", NULL,
@@ -443,7 +406,7 @@ test_modes_separate (void)
 
   verify = tl_test_server_login_password (server, TL_MODE_PAPER, user_name (TL_MODE_LIVE),
                                           user_password (TL_MODE_LIVE), NULL, &status);
-  assert_error (verify, status, 401, "invalid_credentials");
+  tl_test_assert_error (verify, status, 401, "invalid_credentials");
 }
 
 int

@@ -5,6 +5,8 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "tl-message.h"
@@ -90,6 +92,18 @@ load_demo_json (TlTestServer *s,
   }
 }
 
+/* In the child, before exec: a test that crashes (a failed g_assert)
+ * must not leave its server running forever. */
+static void
+die_with_parent (gpointer user_data)
+{
+  pid_t parent = GPOINTER_TO_INT (user_data);
+
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid () != parent)
+    _exit (1);
+}
+
 static void
 spawn (TlTestServer *s)
 {
@@ -128,6 +142,7 @@ spawn (TlTestServer *s)
   /* Criticals still abort the server; its logged warnings (a failed SMS
    * command, say) are part of normal operation. */
   g_subprocess_launcher_setenv (launcher, "G_DEBUG", "fatal-criticals", TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, GINT_TO_POINTER (getpid ()), NULL);
 
   g_clear_object (&s->process);
   s->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
@@ -671,4 +686,33 @@ tl_test_server_login_totp (TlTestServer *s,
     g_error ("TOTP answer refused (%u): %s", status, json_object_get_string_member (answer, "error"));
 
   return json_object_ref (json_object_get_object_member (answer, "session"));
+}
+
+JsonObject *
+tl_test_server_post (TlTestServer *self,
+                     TlMode        mode,
+                     const char   *path,
+                     guint        *out_status,
+                     const char   *format,
+                     ...)
+{
+  g_autofree char *body = NULL;
+  va_list args;
+
+  va_start (args, format);
+  body = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  return tl_test_server_send_json (self, mode, path, body, NULL, out_status);
+}
+
+void
+tl_test_assert_error (JsonObject *body,
+                      guint       status,
+                      guint       expected_status,
+                      const char *expected_code)
+{
+  g_assert_cmpuint (status, ==, expected_status);
+  g_assert_nonnull (body);
+  g_assert_cmpstr (json_object_get_string_member (body, "error"), ==, expected_code);
 }

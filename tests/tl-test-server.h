@@ -65,7 +65,10 @@ gint64        tl_test_server_get_clock_offset (TlTestServer *s);
 /* Unix seconds as the server sees them. */
 gint64        tl_test_server_now              (TlTestServer *s);
 
-/* A session that accepts exactly the server's certificate. */
+/* A session for talking to the server (up to 64 connections at once).
+ * The certificate is pinned per message: build messages with
+ * tl_test_server_new_message(), which accepts exactly the server's
+ * certificate (its SHA-256) on "accept-certificate". */
 SoupSession  *tl_test_server_new_soup_session (TlTestServer *s);
 /* A POST (when @json_body is non-NULL) or GET to base_url(@mode) + @path,
  * pinned to the server's certificate. */
@@ -114,5 +117,18 @@ char         *tl_test_server_totp_code        (TlTestServer *s,
 JsonObject   *tl_test_server_login_totp       (TlTestServer *s,
                                                TlMode        mode,
                                                int           step_offset);
+
+/* POSTs the printf-formatted JSON body to @path of @mode's profile. */
+JsonObject   *tl_test_server_post              (TlTestServer *self,
+                                                TlMode        mode,
+                                                const char   *path,
+                                                guint        *out_status,
+                                                const char   *format,
+                                                ...) G_GNUC_PRINTF (5, 6);
+/* Asserts a contract error answer: the status and its "error" code. */
+void          tl_test_assert_error             (JsonObject   *body,
+                                                guint         status,
+                                                guint         expected_status,
+                                                const char   *expected_code);
 
 G_END_DECLS
