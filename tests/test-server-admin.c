@@ -491,7 +491,7 @@ test_sessions_and_audit (void)
   tl_test_assert_error (body, status, 401, "no_session");
 
   out = tl_test_server_admin (server, NULL, "sessions", "demo", NULL);
-  g_assert_nonnull (strstr (out, "No live sessions"));
+  g_assert_nonnull (strstr (out, "No active sessions"));
   g_clear_pointer (&out, g_free);
 
   /* The audit log has the story and none of the secrets. */

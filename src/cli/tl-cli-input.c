@@ -111,8 +111,8 @@ read_byte_cb (GObject      *object,
       if (data->too_long)
         {
           g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                                   _("The line is too long (at most %" G_GSIZE_FORMAT " characters)."),
-                                   data->max_length);
+                                   _("The line is too long (at most %lu characters)."),
+                                   (gulong) data->max_length);
           return;
         }
 

@@ -199,7 +199,13 @@ tl_cli_keep_alive_start (TlCli *cli)
                                           (gulong) cli->interval_minutes),
                              (int) cli->interval_minutes);
   else
-    every = g_strdup_printf (_("every %d seconds"), MAX (1, (int) (cli->interval_minutes * 60)));
+    {
+      int seconds = MAX (1, (int) (cli->interval_minutes * 60));
+
+      every = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "every second", "every %d seconds",
+                                            (gulong) seconds),
+                               seconds);
+    }
 
   g_printerr (_("Keeping the session alive %s. Press Ctrl+C to stop; that does not log out.\n"), every);
   keep_alive.timeout_id = g_timeout_add (MAX (interval_ms, 1000u), keep_alive_tick, NULL);

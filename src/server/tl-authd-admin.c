@@ -306,8 +306,11 @@ user_list (int argc, char **argv)
       TlAuthdUser *user = users->pdata[i];
       g_autofree char *locked = user->locked_until > now ? tl_authd_clock_format (user->locked_until) : NULL;
 
-      g_print ("%-5s  %-20s  %-10s  failures %" G_GINT64_FORMAT "%s%s%s\n",
-               tl_mode_to_string (user->mode), user->username, user->account, user->failures,
+      /* Translators: the count of consecutive failed logins in "user list". */
+      g_autofree char *failures = g_strdup_printf (_("failures %ld"), (long) user->failures);
+
+      g_print ("%-5s  %-20s  %-10s  %s%s%s%s\n",
+               tl_mode_to_string (user->mode), user->username, user->account, failures,
                user->read_only_allowed ? _("  read-only allowed") : "",
                locked != NULL ? _("  locked until ") : "", locked != NULL ? locked : "");
     }
@@ -564,7 +567,7 @@ tl_authd_admin_sessions (int    argc,
   };
 
   context = tl_authd_cli_context ("sessions", "USERNAME",
-                                  _("Lists a user's live sessions (never their tokens), or ends them."),
+                                  _("Lists a user's active sessions (never their tokens), or ends them."),
                                   &common, TL_AUTHD_OPTIONS_MODE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((db = prepare (context, &common, &argc, &argv, 1, "sessions USERNAME [--mode MODE] [--end]")) == NULL ||
@@ -580,8 +583,11 @@ tl_authd_admin_sessions (int    argc,
           status = fail (error);
           goto out;
         }
+      /* %ld below, not G_GINT64_FORMAT: xgettext cannot see through the macro. */
       tl_authd_audit (db, user->mode, user->username, "sessions_ended", "ok", "admin", NULL);
-      g_print (_("Ended %" G_GINT64_FORMAT " session(s).\n"), count);
+      g_print (g_dngettext (GETTEXT_PACKAGE, "Ended %ld session.\n", "Ended %ld sessions.\n",
+                            (gulong) count),
+               (long) count);
       status = 0;
       goto out;
     }
@@ -602,7 +608,7 @@ tl_authd_admin_sessions (int    argc,
                row->read_only ? _("  read-only") : "");
     }
   if (rows->len == 0)
-    g_print (_("No live sessions.\n"));
+    g_print (_("No active sessions.\n"));
   status = 0;
 
 out:

@@ -210,9 +210,9 @@ migrate (TlAuthdDb  *db,
     {
       tl_authd_db_rollback (db);
       g_set_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_SERVER_ERROR,
-                   _("The database has schema version %" G_GINT64_FORMAT
-                     ", newer than this server knows (%d). Use a newer trading-authd."),
-                   version, TL_AUTHD_SCHEMA_VERSION);
+                   _("The database has schema version %ld, newer than this server knows (%d). "
+                     "Use a newer trading-authd."),
+                   (long) version, TL_AUTHD_SCHEMA_VERSION);
       return FALSE;
     }
 
