@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <stdlib.h>
+
 #include <fcntl.h>
 #include <glib/gi18n.h>
 #include <string.h>
@@ -230,7 +232,10 @@ existing_answer_read_cb (GObject      *object,
   if (line != NULL)
     g_strstrip (line);
 
-  if (line != NULL && (g_ascii_strcasecmp (line, "y") == 0 || g_ascii_strcasecmp (line, "yes") == 0))
+  /* rpmatch() knows the locale's own yes ("j" in German, "o" in French);
+   * the English answers work in every locale. */
+  if (line != NULL && (rpmatch (line) == 1 ||
+                       g_ascii_strcasecmp (line, "y") == 0 || g_ascii_strcasecmp (line, "yes") == 0))
     {
       tl_auth_client_continue_async (login->client, login->cli->cancellable, continued_cb, login);
       return;
