@@ -125,6 +125,92 @@ test_login_validation (void)
   tl_test_app_close_window (GTK_WINDOW (window));
 }
 
+/* Caps Lock as the X server has it: the key pressed through XTEST, the
+ * keyboard's lock state read back by GDK from XKB. */
+static gboolean
+caps_lock_state (void)
+{
+  GdkSeat *seat = gdk_display_get_default_seat (gdk_display_get_default ());
+
+  return gdk_device_get_caps_lock_state (gdk_seat_get_keyboard (seat));
+}
+
+static void
+press_caps_lock (void)
+{
+  const char *argv[] = { "xdotool", "key", "Caps_Lock", NULL };
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, &err, &wait_status, &error);
+  g_assert_no_error (error);
+  g_spawn_check_wait_status (wait_status, &error);
+  if (error != NULL)
+    g_error ("xdotool key Caps_Lock: %s (%s)", error->message, err);
+}
+
+static void
+test_login_caps_lock (void)
+{
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  TlWindow *window;
+  GtkWidget *password, *warning, *label;
+
+  if (!g_str_equal (G_OBJECT_TYPE_NAME (gdk_display_get_default ()), "GdkX11Display"))
+    {
+      g_test_skip ("Needs the X11 backend (build-aux/test-session)");
+      return;
+    }
+  if (xdotool == NULL)
+    {
+      g_test_skip ("xdotool is not installed (build-aux/debian-packages.txt)");
+      return;
+    }
+
+  reset_settings ();
+  window = new_window ();
+  password = login_child (window, "password_row");
+  warning = login_child (window, "caps_lock_box");
+  label = login_child (window, "caps_lock_label");
+
+  /* A fresh X server starts with Caps Lock off. */
+  g_assert_false (caps_lock_state ());
+  g_assert_false (gtk_widget_get_visible (warning));
+  g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (password),
+                                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+
+  gtk_widget_grab_focus (password);
+  press_caps_lock ();
+  TL_WAIT_UNTIL (gtk_widget_get_visible (warning), 5000);
+  g_assert_true (caps_lock_state ());
+  g_assert_true (gtk_widget_get_mapped (label));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "Caps Lock is on");
+  /* Said to a screen reader with the password entry, not only drawn. */
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (password),
+                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "Caps Lock is on");
+  gtk_editable_set_text (GTK_EDITABLE (login_child (window, "username_row")), "alice");
+  tl_test_app_screenshot (GTK_WIDGET (window), "login-caps-lock");
+
+  press_caps_lock ();
+  TL_WAIT_UNTIL (!gtk_widget_get_visible (warning), 5000);
+  g_assert_false (caps_lock_state ());
+  g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (password),
+                                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+
+  /* A window opened while Caps Lock is on warns from the start. */
+  tl_test_app_close_window (GTK_WINDOW (window));
+  press_caps_lock ();
+  TL_WAIT_UNTIL (caps_lock_state (), 5000);
+  window = new_window ();
+  g_assert_true (gtk_widget_get_visible (login_child (window, "caps_lock_box")));
+  press_caps_lock ();
+  TL_WAIT_UNTIL (!gtk_widget_get_visible (login_child (window, "caps_lock_box")), 5000);
+
+  tl_test_app_close_window (GTK_WINDOW (window));
+}
+
 static void
 test_login_paper (void)
 {
@@ -701,6 +787,7 @@ main (int   argc,
   settings = g_settings_new (BASE_APP_ID);
 
   g_test_add_func ("/tl/app/login/validation", test_login_validation);
+  g_test_add_func ("/tl/app/login/caps-lock", test_login_caps_lock);
   g_test_add_func ("/tl/app/login/paper", test_login_paper);
   g_test_add_func ("/tl/app/login/unreachable", test_login_unreachable);
   g_test_add_func ("/tl/app/login/bad-settings", test_login_bad_settings);

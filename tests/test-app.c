@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "test-app-util.h"
@@ -218,6 +219,26 @@ choose_device (TlWindow   *window,
   gtk_widget_activate (device_row (window, id));
   TL_WAIT_UNTIL (g_strcmp0 (tl_device_page_get_selected (page), id) == 0, 2000);
   click (child (window, "device", TL_TYPE_DEVICE_PAGE, "continue_button"));
+}
+
+/* On the device page: the security code card, with the codes of the index
+ * numbers asked for, and Enter. */
+static void
+answer_card (TlWindow *window,
+             TlMode    mode)
+{
+  JsonObject *card = json_object_get_object_member (tl_test_server_get_device (server, mode, "card"), "card");
+  TlCardPage *page = TL_CARD_PAGE (tl_window_get_page (window, "card"));
+  const char * const *indices;
+
+  choose_device (window, mode, "card");
+  wait_page (window, "card");
+  indices = tl_auth_client_get_card_indices (tl_window_get_client (window));
+  gtk_editable_set_text (GTK_EDITABLE (tl_card_page_get_entry (page, 0)),
+                         json_object_get_string_member (card, indices[0]));
+  gtk_editable_set_text (GTK_EDITABLE (tl_card_page_get_entry (page, 1)),
+                         json_object_get_string_member (card, indices[1]));
+  press_enter (tl_card_page_get_entry (page, 1));
 }
 
 /* Password step; the demo users have several devices, so this ends on
@@ -515,6 +536,57 @@ test_wrong_password (void)
   tl_test_app_close_window (GTK_WINDOW (window));
 }
 
+/* Whether @widget is wholly inside the visible part of @scrolled. */
+static gboolean
+in_view (GtkWidget *widget,
+         GtkWidget *scrolled)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, scrolled, &bounds));
+
+  return bounds.origin.y >= 0 &&
+         bounds.origin.y + bounds.size.height <= gtk_widget_get_height (scrolled);
+}
+
+/* Nothing on the device list is out of reach: at the app's default window
+ * size every factor of the demo user (all six kinds), Continue and Cancel
+ * fit without scrolling; in a smaller window the page scrolls, and moving
+ * the focus to Cancel, as Tab does, brings it into view. */
+static void
+assert_device_page_reachable (TlWindow *window)
+{
+  g_autoptr(GVariant) default_width = g_settings_get_default_value (settings, "window-width");
+  g_autoptr(GVariant) default_height = g_settings_get_default_value (settings, "window-height");
+  GtkWidget *page = GTK_WIDGET (tl_window_get_page (window, "device"));
+  GtkWidget *cancel = tl_test_app_find_button (page, "_Cancel");
+  GtkWidget *scrolled;
+  int width, height;
+
+  g_assert_nonnull (cancel);
+  scrolled = gtk_widget_get_ancestor (cancel, GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_nonnull (scrolled);
+  g_assert_true (gtk_widget_is_ancestor (scrolled, page));
+
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, g_variant_get_int32 (default_width));
+  g_assert_cmpint (height, ==, g_variant_get_int32 (default_height));
+  g_assert_cmpuint (g_list_model_get_n_items (tl_auth_client_get_devices (tl_window_get_client (window))), ==, 6);
+  g_assert_true (in_view (cancel, scrolled));
+  g_assert_true (in_view (child (window, "device", TL_TYPE_DEVICE_PAGE, "continue_button"), scrolled));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 480);
+  TL_WAIT_UNTIL (gtk_widget_get_height (GTK_WIDGET (window)) < height - 100, 5000);
+  tl_test_app_spin (100);
+  g_assert_false (in_view (cancel, scrolled));
+  gtk_widget_grab_focus (cancel);
+  TL_WAIT_UNTIL (in_view (cancel, scrolled), 2000);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  TL_WAIT_UNTIL (gtk_widget_get_height (GTK_WIDGET (window)) > height - 100, 5000);
+  tl_test_app_spin (100);
+}
+
 static void
 test_totp (void)
 {
@@ -541,6 +613,7 @@ test_totp (void)
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (device_row (window, device_id (TL_MODE_LIVE, "card")))),
                    ==, "");
   screenshot (window, "device");
+  assert_device_page_reachable (window);
 
   choose_device (window, TL_MODE_LIVE, "totp");
   wait_page (window, "code");
@@ -1003,19 +1076,7 @@ test_launch (void)
 
   window = new_window ();
   log_in_to_devices (window, TL_MODE_PAPER);
-  choose_device (window, TL_MODE_PAPER, "card");
-  wait_page (window, "card");
-  {
-    JsonObject *card = json_object_get_object_member (tl_test_server_get_device (server, TL_MODE_PAPER, "card"), "card");
-    const char * const *indices = tl_auth_client_get_card_indices (tl_window_get_client (window));
-    TlCardPage *card_page = TL_CARD_PAGE (tl_window_get_page (window, "card"));
-
-    gtk_editable_set_text (GTK_EDITABLE (tl_card_page_get_entry (card_page, 0)),
-                           json_object_get_string_member (card, indices[0]));
-    gtk_editable_set_text (GTK_EDITABLE (tl_card_page_get_entry (card_page, 1)),
-                           json_object_get_string_member (card, indices[1]));
-    press_enter (tl_card_page_get_entry (card_page, 1));
-  }
+  answer_card (window, TL_MODE_PAPER);
   assert_session_page (window, TL_MODE_PAPER, "Full Access");
 
   /* Launched at once, with the session on the pipe. */
@@ -1079,6 +1140,116 @@ test_launch (void)
   g_unlink (result);
   g_unlink (stop);
   g_rmdir (dir);
+}
+
+/* When the server says the session of @token ends. */
+static gint64
+server_expires_at (TlMode      mode,
+                   const char *token)
+{
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GDateTime) time = NULL;
+  guint status = 0;
+
+  reply = tl_test_server_send_json (server, mode, "v1/session", NULL, token, &status);
+  g_assert_cmpuint (status, ==, 200);
+  time = g_date_time_new_from_iso8601 (json_object_get_string_member (reply, "expires_at"), NULL);
+  g_assert_nonnull (time);
+
+  return g_date_time_to_unix (time);
+}
+
+static void
+wait_server_expires_at (TlMode      mode,
+                        const char *token,
+                        gint64      at_least,
+                        guint       timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  gint64 seen;
+
+  while ((seen = server_expires_at (mode, token)) < at_least)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("No tickle in %u ms: the session ends at %" G_GINT64_FORMAT ", not at %"
+                 G_GINT64_FORMAT " or later", timeout_ms, seen, at_least);
+      tl_test_app_spin (100);
+    }
+}
+
+/* The session page's "Time Left" (H:MM:SS) in seconds. */
+static gint64
+shown_time_left (TlSessionPage *page)
+{
+  const char *text = tl_session_page_get_field (page, "time-left");
+  guint hours = 0, minutes = 0, seconds = 0;
+
+  if (sscanf (text, "%u:%u:%u", &hours, &minutes, &seconds) != 3)
+    g_error ("Time left is not H:MM:SS: “%s”", text);
+
+  return hours * 3600 + minutes * 60 + seconds;
+}
+
+static void
+test_keep_alive (void)
+{
+  g_autofree char *sleep_path = g_find_program_in_path ("sleep");
+  g_autofree char *token = NULL;
+  const char *command[] = { sleep_path, "5", NULL };
+  TlWindow *window;
+  TlSessionPage *page;
+  gint64 expires_at, shown;
+
+  /* main() set TL_TICKLE_INTERVAL_SECONDS=1: a tickle a second. */
+  g_assert_nonnull (sleep_path);
+  reset_settings ();
+  g_settings_set_strv (settings, "launch-command-live", command);
+
+  window = new_window ();
+  log_in_to_devices (window, TL_MODE_LIVE);
+  answer_card (window, TL_MODE_LIVE);
+  assert_session_page (window, TL_MODE_LIVE, "Full Access");
+
+  page = TL_SESSION_PAGE (tl_window_get_page (window, "session"));
+  g_assert_true (tl_launcher_get_running (tl_window_get_launcher (window)));
+  g_assert_cmpstr (tl_session_page_get_launch_status (page), ==,
+                   "sleep is running. This session is kept alive while it runs.");
+
+  token = g_strdup (tl_auth_client_get_session (tl_window_get_client (window))->token);
+  expires_at = server_expires_at (TL_MODE_LIVE, token);
+  shown = shown_time_left (page);
+
+  /* A tickle makes the session last its full length from the server's
+   * now. Moving that clock on before each one tells the tickles apart:
+   * two later ends mean two tickles, whatever the rounding to seconds. */
+  tl_test_server_set_clock_offset (server, 1000);
+  wait_server_expires_at (TL_MODE_LIVE, token, expires_at + 1000, 3000);
+  /* The page counts down from the new end. */
+  TL_WAIT_UNTIL (shown_time_left (page) >= shown + 900, 3000);
+
+  tl_test_server_set_clock_offset (server, 2000);
+  wait_server_expires_at (TL_MODE_LIVE, token, expires_at + 2000, 3000);
+  TL_WAIT_UNTIL (shown_time_left (page) >= shown + 1900, 3000);
+  g_test_message ("Time left after two tickles: %s (was %" G_GINT64_FORMAT " s)",
+                  tl_session_page_get_field (page, "time-left"), shown);
+
+  /* sleep ends by itself: the page says so and Launch is back. */
+  TL_WAIT_UNTIL (!tl_launcher_get_running (tl_window_get_launcher (window)), 10000);
+  g_assert_cmpstr (tl_session_page_get_launch_status (page), ==, "sleep has exited.");
+  g_assert_cmpstr (tl_window_get_last_toast (window), ==, "sleep has exited.");
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "launch"));
+  g_assert_cmpstr (tl_window_get_page_name (window), ==, "session");
+
+  /* And the tickles stop with it. */
+  tl_test_app_spin (300);
+  expires_at = server_expires_at (TL_MODE_LIVE, token);
+  tl_test_server_set_clock_offset (server, 3000);
+  tl_test_app_spin (2500);
+  g_assert_cmpint (server_expires_at (TL_MODE_LIVE, token), ==, expires_at);
+  tl_test_server_set_clock_offset (server, 0);
+
+  log_out (window);
+  tl_test_app_close_window (GTK_WINDOW (window));
 }
 
 static void
@@ -1159,6 +1330,9 @@ main (int   argc,
 {
   int status;
 
+  /* Read once by the window class, before any thread could read the
+   * environment too: a keep-alive test cannot wait a minute per tickle. */
+  g_setenv ("TL_TICKLE_INTERVAL_SECONDS", "1", TRUE);
   tl_test_app_init (&argc, &argv);
   settings = g_settings_new (BASE_APP_ID);
   server = tl_test_server_new ();
@@ -1176,6 +1350,7 @@ main (int   argc,
   g_test_add_func ("/tl/app/temp-and-existing-session", test_temp_and_existing_session);
   g_test_add_func ("/tl/app/resume", test_resume);
   g_test_add_func ("/tl/app/launch", test_launch);
+  g_test_add_func ("/tl/app/keep-alive", test_keep_alive);
   g_test_add_func ("/tl/app/no-second-factor", test_no_second_factor);
   g_test_add_func ("/tl/app/locked", test_locked);
 

@@ -23,6 +23,7 @@ struct _TlLoginPage
   GtkListBox  *usernames_list;
   GtkLabel    *username_hint;
   GtkWidget   *caps_lock_box;
+  GtkLabel    *caps_lock_label;
   GtkLabel    *error_label;
   GtkButton   *log_in_button;
 
@@ -172,9 +173,21 @@ username_activated_cb (TlLoginPage   *self,
 static void
 caps_lock_changed_cb (TlLoginPage *self)
 {
-  gtk_widget_set_visible (self->caps_lock_box,
-                          self->keyboard != NULL &&
-                          gdk_device_get_caps_lock_state (self->keyboard));
+  gboolean on = self->keyboard != NULL && gdk_device_get_caps_lock_state (self->keyboard);
+
+  gtk_widget_set_visible (self->caps_lock_box, on);
+
+  /* A screen reader hears it with the password entry, and only while it
+   * is true: a described-by relation would still point at the hidden
+   * label. */
+  if (on)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->password_row),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    gtk_label_get_text (self->caps_lock_label),
+                                    -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (self->password_row),
+                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
 }
 
 static void
@@ -310,6 +323,7 @@ tl_login_page_class_init (TlLoginPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TlLoginPage, usernames_button);
   gtk_widget_class_bind_template_child (widget_class, TlLoginPage, username_hint);
   gtk_widget_class_bind_template_child (widget_class, TlLoginPage, caps_lock_box);
+  gtk_widget_class_bind_template_child (widget_class, TlLoginPage, caps_lock_label);
   gtk_widget_class_bind_template_child (widget_class, TlLoginPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, TlLoginPage, log_in_button);
   gtk_widget_class_bind_template_callback (widget_class, mode_toggled_cb);

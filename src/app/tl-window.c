@@ -25,6 +25,10 @@
 /* How often a running trading program's session is kept alive. */
 #define TICKLE_INTERVAL_SECONDS 60
 
+/* TICKLE_INTERVAL_SECONDS, or TL_TICKLE_INTERVAL_SECONDS for tests and
+ * debugging (read once, in class_init): nobody waits a minute per tickle. */
+static guint tickle_interval_seconds = TICKLE_INTERVAL_SECONDS;
+
 struct _TlWindow
 {
   AdwApplicationWindow  parent_instance;
@@ -62,6 +66,7 @@ struct _TlWindow
   char                 *last_toast;
   AdwToast             *toast;         /* weak: the one on screen */
   guint                 tickle_id;
+  GCancellable         *tickle_cancellable;
   guint                 usernames_serial;
   gboolean              choosing_device;
   gboolean              resuming;
@@ -260,6 +265,17 @@ update_launch_status (TlWindow *self)
 }
 
 static void
+stop_tickling (TlWindow *self)
+{
+  g_clear_handle_id (&self->tickle_id, g_source_remove);
+
+  /* A tickle still on its way could come back after a logout and report
+   * the session it ended as lost. */
+  g_cancellable_cancel (self->tickle_cancellable);
+  g_clear_object (&self->tickle_cancellable);
+}
+
+static void
 tickle_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
@@ -284,11 +300,12 @@ tickle_timeout_cb (gpointer user_data)
   if (current_session (self) == NULL || !tl_launcher_get_running (self->launcher))
     {
       self->tickle_id = 0;
+      stop_tickling (self);
       return G_SOURCE_REMOVE;
     }
 
   /* The window outlives the call: dispose cancels it first. */
-  tl_auth_client_tickle_async (self->client, self->cancellable, tickle_cb, self);
+  tl_auth_client_tickle_async (self->client, self->tickle_cancellable, tickle_cb, self);
 
   return G_SOURCE_CONTINUE;
 }
@@ -324,7 +341,11 @@ launch (TlWindow *self)
     }
 
   if (self->tickle_id == 0)
-    self->tickle_id = g_timeout_add_seconds (TICKLE_INTERVAL_SECONDS, tickle_timeout_cb, self);
+    {
+      g_clear_object (&self->tickle_cancellable);
+      self->tickle_cancellable = g_cancellable_new ();
+      self->tickle_id = g_timeout_add_seconds (tickle_interval_seconds, tickle_timeout_cb, self);
+    }
 
   update_launch_status (self);
   update_actions (self);
@@ -334,7 +355,7 @@ static void
 launcher_exited_cb (TlWindow   *self,
                     const char *message)
 {
-  g_clear_handle_id (&self->tickle_id, g_source_remove);
+  stop_tickling (self);
   set_launch_status (self, message);
   tl_window_toast (self, message);
   update_actions (self);
@@ -521,7 +542,7 @@ state_changed_cb (TlWindow *self)
   if (state != TL_AUTH_STATE_LOGGED_IN)
     {
       self->logged_in_handled = FALSE;
-      g_clear_handle_id (&self->tickle_id, g_source_remove);
+      stop_tickling (self);
     }
 
   sync_page (self);
@@ -550,7 +571,7 @@ set_client (TlWindow     *self,
   g_set_object (&self->client, client);
   self->choosing_device = FALSE;
   self->logged_in_handled = FALSE;
-  g_clear_handle_id (&self->tickle_id, g_source_remove);
+  stop_tickling (self);
 
   if (client != NULL)
     {
@@ -760,7 +781,7 @@ log_out (TlWindow *self)
 
   g_free (self->client_username_for_logout);
   self->client_username_for_logout = g_strdup (session->username);
-  g_clear_handle_id (&self->tickle_id, g_source_remove);
+  stop_tickling (self);
 
   tl_progress_page_set_message (self->progress_page, _("Logging Out…"));
   show_page (self, "progress");
@@ -1066,7 +1087,7 @@ tl_window_dispose (GObject *object)
   TlWindow *self = (TlWindow *) object;
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->tickle_id, g_source_remove);
+  stop_tickling (self);
   if (self->client != NULL)
     {
       g_clear_signal_handler (&self->state_handler, self->client);
@@ -1093,6 +1114,25 @@ tl_window_dispose (GObject *object)
   G_OBJECT_CLASS (tl_window_parent_class)->dispose (object);
 }
 
+static guint
+read_tickle_interval (void)
+{
+  const char *text = g_getenv ("TL_TICKLE_INTERVAL_SECONDS");
+  g_autoptr(GError) error = NULL;
+  guint64 seconds;
+
+  if (text == NULL || text[0] == '\0')
+    return TICKLE_INTERVAL_SECONDS;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 1, 3600, &seconds, &error))
+    {
+      g_warning ("Ignoring TL_TICKLE_INTERVAL_SECONDS: %s", error->message);
+      return TICKLE_INTERVAL_SECONDS;
+    }
+
+  return (guint) seconds;
+}
+
 static void
 tl_window_class_init (TlWindowClass *klass)
 {
@@ -1103,6 +1143,8 @@ tl_window_class_init (TlWindowClass *klass)
   object_class->constructed = tl_window_constructed;
   object_class->dispose = tl_window_dispose;
   window_class->close_request = tl_window_close_request;
+
+  tickle_interval_seconds = read_tickle_interval ();
 
   g_type_ensure (TL_TYPE_LOGIN_PAGE);
   g_type_ensure (TL_TYPE_PROGRESS_PAGE);
