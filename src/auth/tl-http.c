@@ -21,6 +21,7 @@ typedef struct
   SoupMessage  *msg;
   char         *host;
   char         *pin;
+  GDateTime    *rejected_expiry;
   guint         timeout_seconds;
 
   GCancellable *cancellable;
@@ -86,6 +87,7 @@ request_free (Request *request)
   g_clear_pointer (&request->body, g_byte_array_unref);
   g_free (request->host);
   g_free (request->pin);
+  g_clear_pointer (&request->rejected_expiry, g_date_time_unref);
   g_free (request->rejected_fingerprint);
   g_free (request);
 }
@@ -178,6 +180,22 @@ on_wrote_headers (SoupMessage *msg,
   clear_source (&request->connect_source);
 }
 
+/* A pin names a key, not a time span: an expired certificate stays
+ * refused even when pinned, or whoever holds a retired key could relay
+ * the login to the real server and take the session. Returns (nullable)
+ * (transfer full): the expiry when @certificate has expired. */
+static GDateTime *
+certificate_expired (GTlsCertificate *certificate)
+{
+  g_autoptr(GDateTime) not_after = g_tls_certificate_get_not_valid_after (certificate);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  if (not_after != NULL && g_date_time_compare (not_after, now) < 0)
+    return g_steal_pointer (&not_after);
+
+  return NULL;
+}
+
 static gboolean
 on_accept_certificate (SoupMessage          *msg,
                        GTlsCertificate      *certificate,
@@ -188,7 +206,12 @@ on_accept_certificate (SoupMessage          *msg,
 
   if (fingerprint != NULL && request->pin != NULL &&
       g_str_equal (fingerprint, request->pin))
-    return TRUE;
+    {
+      g_clear_pointer (&request->rejected_expiry, g_date_time_unref);
+      request->rejected_expiry = certificate_expired (certificate);
+      if (request->rejected_expiry == NULL)
+        return TRUE;
+    }
 
   g_free (request->rejected_fingerprint);
   request->rejected_fingerprint = g_steal_pointer (&fingerprint);
@@ -215,7 +238,16 @@ set_certificate_error (GError     **error,
 {
   g_autofree char *pretty = tl_http_format_fingerprint (fingerprint);
 
-  if (request->pin != NULL)
+  if (request->rejected_expiry != NULL)
+    {
+      g_autofree char *date = g_date_time_format (request->rejected_expiry, "%Y-%m-%d");
+
+      g_set_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_CERTIFICATE,
+                   _("The server's certificate expired on %s (SHA-256 fingerprint %s). "
+                     "Ask the server's operator to renew it, then pin the new fingerprint in Servers."),
+                   date, pretty);
+    }
+  else if (request->pin != NULL)
     g_set_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_CERTIFICATE,
                  _("The server's certificate is not the pinned one (SHA-256 fingerprint %s). "
                    "If the server changed its certificate and you trust it, pin this fingerprint in Servers."),
@@ -374,7 +406,9 @@ on_sent (GObject      *object,
     {
       g_autofree char *fingerprint = tl_certificate_sha256 (peer);
 
-      if (g_strcmp0 (fingerprint, request->pin) != 0)
+      g_clear_pointer (&request->rejected_expiry, g_date_time_unref);
+      request->rejected_expiry = certificate_expired (peer);
+      if (g_strcmp0 (fingerprint, request->pin) != 0 || request->rejected_expiry != NULL)
         {
           set_certificate_error (&mapped, request, fingerprint);
           g_task_return_error (task, mapped);
@@ -451,6 +485,12 @@ tl_http_request_async (SoupSession         *session,
                                _("“%s” is not a server address."), url);
       return;
     }
+
+  /* With the auth manager on, libsoup reads a whole 401 body into memory
+   * (to retry with HTTP authentication) before our size limit applies. The
+   * protocol answers wrong passwords with 401, so a hostile server could
+   * make us buffer without end. We never use HTTP authentication. */
+  soup_message_disable_feature (request->msg, SOUP_TYPE_AUTH_MANAGER);
 
   uri = soup_message_get_uri (request->msg);
   if (g_uri_get_port (uri) > 0)

@@ -281,6 +281,9 @@ main (int   argc,
   };
 
   setlocale (LC_ALL, "");
+  /* Standard output carries results scripts read (--json, codes);
+   * debug messages must never mix into it. */
+  g_log_writer_default_set_use_stderr (TRUE);
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

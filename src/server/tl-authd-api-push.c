@@ -384,9 +384,8 @@ clean_name (const char *name)
   if (*stripped == '\0' || g_utf8_strlen (stripped, -1) > DEVICE_NAME_MAX)
     return NULL;
 
-  for (const char *p = stripped; *p != '\0'; p++)
-    if ((guchar) *p < 0x20 || *p == 0x7f)
-      return NULL;
+  if (!tl_authd_text_is_printable (stripped))
+    return NULL;
 
   return g_steal_pointer (&stripped);
 }

@@ -94,12 +94,20 @@ tl_authd_request_get_bearer (TlAuthdRequest *req)
   return value;
 }
 
-static gboolean
-is_printable (const char *text)
+/* Names chosen by a client end up on the phone that approves the login:
+ * no control characters (C0 and C1) and no format characters such as
+ * direction overrides, which could make "Client:" read backwards.
+ * @text must be valid UTF-8. */
+gboolean
+tl_authd_text_is_printable (const char *text)
 {
-  for (const char *p = text; *p != '\0'; p++)
-    if ((guchar) *p < 0x20 || *p == 0x7f)
-      return FALSE;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c) || g_unichar_type (c) == G_UNICODE_FORMAT)
+        return FALSE;
+    }
 
   return TRUE;
 }
@@ -130,7 +138,7 @@ tl_authd_request_dup_client (TlAuthdRequest *req)
 
   /* It is shown to a person and written to the log: keep it short and
    * free of control characters. */
-  if (!g_utf8_validate (text, -1, NULL) || !is_printable (text))
+  if (!g_utf8_validate (text, -1, NULL) || !tl_authd_text_is_printable (text))
     return g_strdup ("unknown client");
   if (g_utf8_strlen (text, -1) > 64)
     {

@@ -68,4 +68,6 @@ void            tl_authd_request_reply_gerror (TlAuthdRequest     *req,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TlAuthdRequest, tl_authd_request_unref)
 
+gboolean        tl_authd_text_is_printable (const char *text);
+
 G_END_DECLS
