@@ -84,6 +84,14 @@ test_login_validation (void)
   g_assert_false (action_enabled (window, "log-in"));
   g_assert_false (gtk_widget_get_visible (hint));
 
+  /* A person can type the username at once. */
+  {
+    GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (window));
+
+    g_assert_nonnull (focus);
+    g_assert_true (focus == username || gtk_widget_is_ancestor (focus, username));
+  }
+
   /* The password lives in non-pageable memory that is wiped when freed. */
   {
     GtkEditable *text = gtk_editable_get_delegate (GTK_EDITABLE (password));

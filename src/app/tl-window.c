@@ -1081,6 +1081,22 @@ tl_window_constructed (GObject *object)
   lookup_stored_session (self);
 }
 
+/* show_page() tells a page it is shown only when the page changes; the
+ * first page is already visible when the window is built, so it hears it
+ * here, when it can take the focus. */
+static void
+tl_window_map (GtkWidget *widget)
+{
+  TlWindow *self = TL_WINDOW (widget);
+  GtkWidget *page;
+
+  GTK_WIDGET_CLASS (tl_window_parent_class)->map (widget);
+
+  page = gtk_stack_get_visible_child (self->stack);
+  if (page != NULL)
+    tl_page_shown (TL_PAGE (page));
+}
+
 static void
 tl_window_dispose (GObject *object)
 {
@@ -1142,6 +1158,7 @@ tl_window_class_init (TlWindowClass *klass)
 
   object_class->constructed = tl_window_constructed;
   object_class->dispose = tl_window_dispose;
+  widget_class->map = tl_window_map;
   window_class->close_request = tl_window_close_request;
 
   tickle_interval_seconds = read_tickle_interval ();
