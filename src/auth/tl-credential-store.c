@@ -328,6 +328,11 @@ tl_credential_store_remember_username_async (TlCredentialStore   *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tl_credential_store_remember_username_async);
+  /* Never hand libsecret an operation that is already cancelled: its
+   * first call sets up a process-wide service, and a cancelled set-up
+   * made the next, unrelated call fail as cancelled too. */
+  if (g_task_return_error_if_cancelled (task))
+    return;
 
   data = g_new0 (ReplaceData, 1);
   data->schema = &username_schema;
@@ -412,6 +417,8 @@ tl_credential_store_list_usernames_async (TlCredentialStore   *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tl_credential_store_list_usernames_async);
+  if (g_task_return_error_if_cancelled (task))  /* see remember_username */
+    return;
 
   attributes = new_attributes (base_url, mode, NULL);
   /* The attributes are all that is needed: the secrets stay where they are. */
@@ -450,14 +457,17 @@ cleared_cb (GObject      *object,
     g_task_return_boolean (task, TRUE);
 }
 
-void
-tl_credential_store_forget_username_async (TlCredentialStore   *self,
-                                           const char          *base_url,
-                                           TlMode               mode,
-                                           const char          *username,
-                                           GCancellable        *cancellable,
-                                           GAsyncReadyCallback  callback,
-                                           gpointer             user_data)
+/* Forgetting a username and deleting a session differ only in schema. */
+static void
+clear_item_async (TlCredentialStore   *self,
+                  const SecretSchema  *schema,
+                  const char          *base_url,
+                  TlMode               mode,
+                  const char          *username,
+                  gpointer             source_tag,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GHashTable) attributes = NULL;
@@ -468,11 +478,27 @@ tl_credential_store_forget_username_async (TlCredentialStore   *self,
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tl_credential_store_forget_username_async);
+  g_task_set_source_tag (task, source_tag);
+  if (g_task_return_error_if_cancelled (task))  /* see remember_username */
+    return;
 
   attributes = new_attributes (base_url, mode, username);
-  secret_password_clearv (&username_schema, attributes, cancellable,
+  secret_password_clearv (schema, attributes, cancellable,
                           cleared_cb, g_steal_pointer (&task));
+}
+
+void
+tl_credential_store_forget_username_async (TlCredentialStore   *self,
+                                           const char          *base_url,
+                                           TlMode               mode,
+                                           const char          *username,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  clear_item_async (self, &username_schema, base_url, mode, username,
+                    tl_credential_store_forget_username_async,
+                    cancellable, callback, user_data);
 }
 
 gboolean
@@ -509,6 +535,8 @@ tl_credential_store_save_session_async (TlCredentialStore   *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tl_credential_store_save_session_async);
+  if (g_task_return_error_if_cancelled (task))  /* see remember_username */
+    return;
 
   if (session->token == NULL || session->username == NULL || session->expires_at == NULL)
     {
@@ -755,6 +783,8 @@ tl_credential_store_lookup_session_async (TlCredentialStore   *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tl_credential_store_lookup_session_async);
+  if (g_task_return_error_if_cancelled (task))  /* see remember_username */
+    return;
 
   data = g_new0 (LookupData, 1);
   data->base_url = g_strdup (base_url);
@@ -789,20 +819,9 @@ tl_credential_store_delete_session_async (TlCredentialStore   *self,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GHashTable) attributes = NULL;
-
-  g_return_if_fail (TL_IS_CREDENTIAL_STORE (self));
-  g_return_if_fail (base_url != NULL);
-  g_return_if_fail (username != NULL);
-  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tl_credential_store_delete_session_async);
-
-  attributes = new_attributes (base_url, mode, username);
-  secret_password_clearv (&session_schema, attributes, cancellable,
-                          cleared_cb, g_steal_pointer (&task));
+  clear_item_async (self, &session_schema, base_url, mode, username,
+                    tl_credential_store_delete_session_async,
+                    cancellable, callback, user_data);
 }
 
 gboolean
