@@ -161,6 +161,15 @@ check_string (const char  *member,
               const char  *value,
               GError     **error)
 {
+  /* The body was valid UTF-8, but json-glib decodes a lone "\uD800"
+   * escape into bytes that are not. */
+  if (!g_utf8_validate (value, -1, NULL))
+    {
+      g_set_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_BAD_REQUEST,
+                   _("The field “%s” is not valid UTF-8."), member);
+      return FALSE;
+    }
+
   if (strlen (value) > TL_MESSAGE_MAX_STRING)
     {
       g_set_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_BAD_REQUEST,

@@ -253,7 +253,8 @@ tl_otpauth_parse (const char  *uri_text,
 
   path = g_uri_get_path (uri);
   if (path == NULL || path[0] != '/' || path[1] == '\0' ||
-      (label = g_uri_unescape_string (path + 1, "/")) == NULL)
+      (label = g_uri_unescape_string (path + 1, NULL)) == NULL ||
+      !g_utf8_validate (label, -1, NULL))
     {
       set_invalid (error, _("The authenticator link has no valid account name."));
       return NULL;
@@ -289,6 +290,12 @@ tl_otpauth_parse (const char  *uri_text,
 
   if ((value = g_hash_table_lookup (query, "issuer")) != NULL)
     {
+      /* Percent-escapes can spell bytes that are not UTF-8. */
+      if (!g_utf8_validate (value, -1, NULL))
+        {
+          set_invalid (error, _("The authenticator link's issuer is not valid text."));
+          return NULL;
+        }
       if (params->issuer != NULL && g_strcmp0 (params->issuer, value) != 0)
         {
           set_invalid (error, _("The authenticator link names two different issuers."));

@@ -105,6 +105,16 @@ tl_session_from_json (JsonObject  *object,
     }
 
   session->expires_at = g_date_time_new_from_iso8601 (expires_at, NULL);
+  if (session->expires_at != NULL)
+    {
+      /* Some valid RFC 3339 times have no UTC form (9999-12-31T23:00-05:00),
+       * and years before 1000 would not be written back as four digits; a
+       * session's expiry belongs to neither. */
+      g_autoptr(GDateTime) utc = g_date_time_to_utc (session->expires_at);
+
+      if (utc == NULL || g_date_time_get_year (utc) < 1970 || g_date_time_get_year (utc) > 9999)
+        g_clear_pointer (&session->expires_at, g_date_time_unref);
+    }
   if (session->expires_at == NULL)
     {
       g_set_error_literal (error, TL_AUTH_ERROR, TL_AUTH_ERROR_BAD_REQUEST,

@@ -315,6 +315,8 @@ parse_device_activate (JsonObject *object)
       const guint8 *key = g_bytes_get_data (secret, &key_len);
       g_autofree char *code = tl_totp (TL_OTP_HASH_SHA1, key, key_len, 59, (guint) period,
                                        (guint) digits, NULL);
+
+      g_assert (code != NULL && strlen (code) == (gsize) digits);
     }
 }
 
