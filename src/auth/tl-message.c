@@ -9,9 +9,67 @@
 #include "tl-auth-error.h"
 #include "tl-message.h"
 
+static int
+hex4 (const char *p)
+{
+  int value = 0;
+
+  for (int k = 0; k < 4; k++)
+    {
+      int digit = g_ascii_xdigit_value (p[k]);
+
+      if (digit < 0)
+        return -1;
+      value = value * 16 + digit;
+    }
+
+  return value;
+}
+
+/* json-glib 1.6 takes escapes JSON does not have ("\x", octal "\101"),
+ * turns a malformed "\u" into bytes that are not UTF-8, and leaks its
+ * string buffer on a broken surrogate pair; and a "\u0000" would cut a
+ * C string short without a word. So only JSON's own escapes pass, and no
+ * NUL. @i is on the backslash; it is left on the escape's last byte. */
+static gboolean
+check_escape (const char *data,
+              gsize       length,
+              gsize      *i)
+{
+  gsize at = *i + 1;
+  int unit, low;
+
+  if (at >= length)
+    return FALSE;
+
+  if (data[at] != '\0' && strchr ("\"\\/bfnrt", data[at]) != NULL)
+    {
+      *i = at;
+      return TRUE;
+    }
+
+  if (data[at] != 'u' || length - at < 5 || (unit = hex4 (data + at + 1)) <= 0 ||
+      (unit >= 0xdc00 && unit <= 0xdfff))
+    return FALSE;
+  at += 4;
+
+  if (unit >= 0xd800 && unit <= 0xdbff)
+    {
+      if (length - at < 7 || data[at + 1] != '\\' || data[at + 2] != 'u' ||
+          (low = hex4 (data + at + 3)) < 0xdc00 || low > 0xdfff)
+        return FALSE;
+      at += 6;
+    }
+
+  *i = at;
+  return TRUE;
+}
+
 /* json-glib's parser recurses once per nesting level, so a body of 64 KiB
  * of '[' would exhaust the stack. Count the nesting before it sees the
- * body; strings are skipped so brackets inside them do not count. */
+ * body; strings are skipped so brackets inside them do not count.
+ * Outside the one top-level object only white space may appear: json-glib
+ * 1.6 leaks the second of several top-level values ("{} {}"). */
 static gboolean
 check_nesting (const char *data,
                gsize       length,
@@ -19,6 +77,7 @@ check_nesting (const char *data,
 {
   guint depth = 0;
   gboolean in_string = FALSE;
+  gboolean closed = FALSE;
 
   for (gsize i = 0; i < length; i++)
     {
@@ -26,11 +85,33 @@ check_nesting (const char *data,
 
       if (in_string)
         {
-          if (c == '\\')
-            i++;
+          if (c == '\\' && !check_escape (data, length, &i))
+            {
+              g_set_error_literal (error, TL_AUTH_ERROR, TL_AUTH_ERROR_BAD_REQUEST,
+                                   _("The message has an invalid escape in a string."));
+              return FALSE;
+            }
           else if (c == '"')
             in_string = FALSE;
           continue;
+        }
+
+      /* Outside strings JSON has only these bytes. json-glib also takes
+       * comments, single quotes and "var x = …", and leaks memory on some
+       * of them. */
+      if (c == '\0' || strchr (" \t\r\n{}[],:\"-+.0123456789eEtruefalsn", c) == NULL)
+        {
+          g_set_error_literal (error, TL_AUTH_ERROR, TL_AUTH_ERROR_BAD_REQUEST,
+                               _("The message is not valid JSON."));
+          return FALSE;
+        }
+
+      if (depth == 0 && c != ' ' && c != '\t' && c != '\r' && c != '\n' &&
+          (c != '{' || closed))
+        {
+          g_set_error_literal (error, TL_AUTH_ERROR, TL_AUTH_ERROR_BAD_REQUEST,
+                               _("The message is not a single JSON object."));
+          return FALSE;
         }
 
       switch (c)
@@ -50,8 +131,8 @@ check_nesting (const char *data,
           break;
         case '}':
         case ']':
-          if (depth > 0)
-            depth--;
+          if (depth > 0 && --depth == 0)
+            closed = TRUE;
           break;
         default:
           break;

@@ -90,7 +90,9 @@ tl_base32_decode (const char  *text,
       if (text[i] == '\0' || found == NULL)
         {
           set_invalid (error, _("The key is not base32: use only the letters A–Z and the digits 2–7."));
-          memset (bytes->data, 0, bytes->len);
+          /* memset() before a free may be optimised away, and takes no NULL. */
+          if (bytes->len > 0)
+            OPENSSL_cleanse (bytes->data, bytes->len);
           return NULL;
         }
 

@@ -102,8 +102,22 @@ tl_username_normalize (const char  *typed,
                        gboolean    *out_changed,
                        GError     **error)
 {
-  g_autofree char *stripped = g_strstrip (g_strdup (typed != NULL ? typed : ""));
-  g_autofree char *lowered = g_utf8_strdown (stripped, -1);
+  g_autofree char *stripped = NULL;
+  g_autofree char *lowered = NULL;
+
+  /* A terminal or a pipe can hand over any bytes, and g_utf8_strdown()
+   * reads past the end of a string that is not UTF-8. */
+  if (typed != NULL && !g_utf8_validate (typed, -1, NULL))
+    {
+      if (out_changed != NULL)
+        *out_changed = FALSE;
+      g_set_error_literal (error, TL_AUTH_ERROR, TL_AUTH_ERROR_BAD_CHARACTER,
+                           _("Use only lower-case letters and digits."));
+      return NULL;
+    }
+
+  stripped = g_strstrip (g_strdup (typed != NULL ? typed : ""));
+  lowered = g_utf8_strdown (stripped, -1);
 
   if (out_changed != NULL)
     *out_changed = g_strcmp0 (typed, lowered) != 0;

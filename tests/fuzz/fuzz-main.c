@@ -6,6 +6,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+# define FUZZ_HAVE_LSAN 1
+#elif defined(__has_feature)
+# if __has_feature(address_sanitizer)
+#  define FUZZ_HAVE_LSAN 1
+# endif
+#endif
+#ifdef FUZZ_HAVE_LSAN
+# include <sanitizer/lsan_interface.h>
+#endif
+
 #include "fuzz-common.h"
 
 /* Runs every file named on the command line, or found directly in a
@@ -38,6 +49,16 @@ run_file (const char *path,
   memcpy (exact, contents, length);
   LLVMFuzzerTestOneInput (exact, length);
   g_free (exact);
+
+#ifdef FUZZ_HAVE_LSAN
+  /* Checked after each input, so that a leak names its input as
+   * libFuzzer does, instead of one report for the whole corpus at exit. */
+  if (__lsan_do_recoverable_leak_check () != 0)
+    {
+      fprintf (stderr, "fuzz-main: %s leaks memory (report above)\n", path);
+      return FALSE;
+    }
+#endif
 
   (*count)++;
   return TRUE;
