@@ -540,6 +540,76 @@ test_token_only_in_keyring (void)
   g_assert_cmpuint (n_files, >, 0);
 }
 
+typedef struct
+{
+  guint pending;
+  guint failed;
+} Overlap;
+
+static void
+overlap_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Overlap *overlap = user_data;
+  g_autoptr(GError) error = NULL;
+  gpointer source_tag = g_task_get_source_tag (G_TASK (result));
+
+  if (source_tag == tl_credential_store_list_usernames_async)
+    g_strfreev (tl_credential_store_list_usernames_finish (TL_CREDENTIAL_STORE (object), result, &error));
+  else if (source_tag == tl_credential_store_lookup_session_async)
+    tl_session_free (tl_credential_store_lookup_session_finish (TL_CREDENTIAL_STORE (object), result, &error));
+  else
+    g_task_propagate_boolean (G_TASK (result), &error);
+
+  if (error != NULL)
+    {
+      g_test_message ("overlapping keyring call failed: %s", error->message);
+      overlap->failed++;
+    }
+  overlap->pending--;
+}
+
+/* What two windows do at once after a login: save the session, remember
+ * the username, list usernames and look sessions up, all overlapping.
+ * Every call must succeed, and none may return twice (that is fatal
+ * under G_DEBUG=fatal-warnings). */
+static void
+test_overlapping_calls (void)
+{
+  const char *url = "https://127.0.0.1:4443/overlap/";
+  g_autoptr(TlCredentialStore) first = tl_credential_store_new ();
+  g_autoptr(TlCredentialStore) second = tl_credential_store_new ();
+  Overlap overlap = { 0, 0 };
+  g_autofree char *listed = NULL;
+
+  for (guint round = 0; round < 10; round++)
+    {
+      g_autoptr(TlSession) session = make_session (TOKEN_ALICE, "alice", TL_MODE_PAPER, 3600);
+      TlCredentialStore *store = round % 2 == 0 ? first : second;
+      TlCredentialStore *other = round % 2 == 0 ? second : first;
+
+      overlap.pending += 5;
+      tl_credential_store_save_session_async (store, url, session, NULL, overlap_done_cb, &overlap);
+      tl_credential_store_remember_username_async (store, url, TL_MODE_PAPER, "alice", NULL,
+                                                   overlap_done_cb, &overlap);
+      tl_credential_store_list_usernames_async (other, url, TL_MODE_PAPER, NULL,
+                                                overlap_done_cb, &overlap);
+      tl_credential_store_lookup_session_async (other, url, TL_MODE_PAPER, NULL, NULL,
+                                                overlap_done_cb, &overlap);
+      tl_credential_store_remember_username_async (other, url, TL_MODE_PAPER, "bob", NULL,
+                                                   overlap_done_cb, &overlap);
+    }
+
+  while (overlap.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (overlap.failed, ==, 0);
+  /* Replacing kept one item per user, whatever the interleaving. */
+  listed = list_joined (first, url, TL_MODE_PAPER);
+  g_assert_cmpstr (listed, ==, "bob,alice");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -556,6 +626,7 @@ main (int   argc,
   g_test_add_func ("/tl/credential-store/session/expired", test_session_expired);
   g_test_add_func ("/tl/credential-store/session/garbage", test_session_garbage);
   g_test_add_func ("/tl/credential-store/cancelled", test_cancelled);
+  g_test_add_func ("/tl/credential-store/overlapping-calls", test_overlapping_calls);
   g_test_add_func ("/tl/credential-store/secret-tool-labels", test_secret_tool_labels);
   g_test_add_func ("/tl/credential-store/token-only-in-keyring", test_token_only_in_keyring);
 

@@ -109,6 +109,92 @@ new_attributes (const char *base_url,
   return attributes;
 }
 
+/* One keyring operation at a time, process-wide. libsecret misbehaves
+ * when a search that loads secrets overlaps the deletion of an item it
+ * found (two windows saving and listing at once: "No such secret item",
+ * then a task returned twice). Each operation's first libsecret call
+ * waits here; the operation holds the keyring until its task completes. */
+typedef struct
+{
+  const SecretSchema  *schema;
+  GHashTable          *attributes;
+  SecretSearchFlags    flags;
+  gboolean             clear;
+  GAsyncReadyCallback  callback;
+} Pending;
+
+static GQueue pending_tasks = G_QUEUE_INIT;
+static GTask *running_task;
+
+static void start_next (void);
+
+static void
+pending_free (Pending *pending)
+{
+  g_hash_table_unref (pending->attributes);
+  g_free (pending);
+}
+
+static void
+task_completed_cb (GTask      *task,
+                   GParamSpec *pspec,
+                   gpointer    user_data)
+{
+  g_signal_handlers_disconnect_by_func (task, task_completed_cb, user_data);
+  if (task != running_task)
+    return;
+
+  g_clear_object (&running_task);
+  start_next ();
+}
+
+static void
+start_next (void)
+{
+  Pending *pending;
+  GTask *task;
+
+  if (running_task != NULL || (task = g_queue_pop_head (&pending_tasks)) == NULL)
+    return;
+
+  running_task = task;
+  g_signal_connect (task, "notify::completed", G_CALLBACK (task_completed_cb), NULL);
+
+  /* Cancelled while it waited: see remember_username. */
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  pending = g_object_get_data (G_OBJECT (task), "tl-pending");
+  if (pending->clear)
+    secret_password_clearv (pending->schema, pending->attributes, g_task_get_cancellable (task),
+                            pending->callback, g_object_ref (task));
+  else
+    secret_password_searchv (pending->schema, pending->attributes, pending->flags,
+                             g_task_get_cancellable (task), pending->callback, g_object_ref (task));
+}
+
+/* Takes @task and @attributes. */
+static void
+enqueue (GTask               *task,
+         const SecretSchema  *schema,
+         GHashTable          *attributes,
+         SecretSearchFlags    flags,
+         gboolean             clear,
+         GAsyncReadyCallback  callback)
+{
+  Pending *pending = g_new0 (Pending, 1);
+
+  pending->schema = schema;
+  pending->attributes = attributes;
+  pending->flags = flags;
+  pending->clear = clear;
+  pending->callback = callback;
+  g_object_set_data_full (G_OBJECT (task), "tl-pending", pending, (GDestroyNotify) pending_free);
+
+  g_queue_push_tail (&pending_tasks, task);
+  start_next ();
+}
+
 /* Cancelling is the caller's own doing: it passes through unchanged.
  * Anything else gets a sentence saying it was the keyring that failed. */
 static void
@@ -302,9 +388,8 @@ replace_item (GTask       *task,
               ReplaceData *data)
 {
   g_task_set_task_data (task, data, (GDestroyNotify) replace_data_free);
-  secret_password_searchv (data->schema, data->match, SECRET_SEARCH_ALL,
-                           g_task_get_cancellable (task),
-                           replace_searched_cb, g_object_ref (task));
+  enqueue (g_object_ref (task), data->schema, g_hash_table_ref (data->match), SECRET_SEARCH_ALL,
+           FALSE, replace_searched_cb);
 }
 
 /* Remembering a username ------------------------------------------------ */
@@ -422,9 +507,8 @@ tl_credential_store_list_usernames_async (TlCredentialStore   *self,
 
   attributes = new_attributes (base_url, mode, NULL);
   /* The attributes are all that is needed: the secrets stay where they are. */
-  secret_password_searchv (&username_schema, attributes,
-                           SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK,
-                           cancellable, list_searched_cb, g_steal_pointer (&task));
+  enqueue (g_steal_pointer (&task), &username_schema, g_steal_pointer (&attributes),
+           SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK, FALSE, list_searched_cb);
 }
 
 char **
@@ -483,8 +567,8 @@ clear_item_async (TlCredentialStore   *self,
     return;
 
   attributes = new_attributes (base_url, mode, username);
-  secret_password_clearv (schema, attributes, cancellable,
-                          cleared_cb, g_steal_pointer (&task));
+  enqueue (g_steal_pointer (&task), schema, g_steal_pointer (&attributes), SECRET_SEARCH_NONE,
+           TRUE, cleared_cb);
 }
 
 void
@@ -792,9 +876,9 @@ tl_credential_store_lookup_session_async (TlCredentialStore   *self,
   g_task_set_task_data (task, data, (GDestroyNotify) lookup_data_free);
 
   attributes = new_attributes (base_url, mode, username);
-  secret_password_searchv (&session_schema, attributes,
-                           SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
-                           cancellable, lookup_searched_cb, g_steal_pointer (&task));
+  enqueue (g_steal_pointer (&task), &session_schema, g_steal_pointer (&attributes),
+           SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
+           FALSE, lookup_searched_cb);
 }
 
 TlSession *
