@@ -160,7 +160,10 @@ start_next (void)
   running_task = task;
   g_signal_connect (task, "notify::completed", G_CALLBACK (task_completed_cb), NULL);
 
-  /* Cancelled while it waited: see remember_username. */
+  /* Never hand libsecret an operation that is already cancelled: its
+   * first call sets up a process-wide service, and a cancelled set-up
+   * made the next, unrelated call fail as cancelled too. Every operation
+   * passes here, whether it was cancelled before or while it waited. */
   if (g_task_return_error_if_cancelled (task))
     return;
 
@@ -413,11 +416,6 @@ tl_credential_store_remember_username_async (TlCredentialStore   *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tl_credential_store_remember_username_async);
-  /* Never hand libsecret an operation that is already cancelled: its
-   * first call sets up a process-wide service, and a cancelled set-up
-   * made the next, unrelated call fail as cancelled too. */
-  if (g_task_return_error_if_cancelled (task))
-    return;
 
   data = g_new0 (ReplaceData, 1);
   data->schema = &username_schema;
@@ -502,8 +500,6 @@ tl_credential_store_list_usernames_async (TlCredentialStore   *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tl_credential_store_list_usernames_async);
-  if (g_task_return_error_if_cancelled (task))  /* see remember_username */
-    return;
 
   attributes = new_attributes (base_url, mode, NULL);
   /* The attributes are all that is needed: the secrets stay where they are. */
@@ -563,8 +559,6 @@ clear_item_async (TlCredentialStore   *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
-  if (g_task_return_error_if_cancelled (task))  /* see remember_username */
-    return;
 
   attributes = new_attributes (base_url, mode, username);
   enqueue (g_steal_pointer (&task), schema, g_steal_pointer (&attributes), SECRET_SEARCH_NONE,
@@ -619,8 +613,6 @@ tl_credential_store_save_session_async (TlCredentialStore   *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tl_credential_store_save_session_async);
-  if (g_task_return_error_if_cancelled (task))  /* see remember_username */
-    return;
 
   if (session->token == NULL || session->username == NULL || session->expires_at == NULL)
     {
@@ -867,8 +859,6 @@ tl_credential_store_lookup_session_async (TlCredentialStore   *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tl_credential_store_lookup_session_async);
-  if (g_task_return_error_if_cancelled (task))  /* see remember_username */
-    return;
 
   data = g_new0 (LookupData, 1);
   data->base_url = g_strdup (base_url);
