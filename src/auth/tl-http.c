@@ -9,6 +9,7 @@
 #include "tl-auth-error.h"
 #include "tl-http.h"
 #include "tl-message.h"
+#include "tl-pin-database.h"
 
 /* Above the longest request, so libsoup's own I/O timeout never cuts a
  * long poll short; our timers below decide. */
@@ -92,9 +93,65 @@ request_free (Request *request)
   g_free (request);
 }
 
+/* glib-networking before 2.80 builds a GnuTLS trust list from the
+ * system's CA bundle for every new connection (about 20 ms of CPU), and
+ * libsoup 3.2 creates each connection on the backend's default database
+ * before it applies the session's. Pinned profiles need no CA at all, so
+ * once one is used the process default becomes a database that trusts
+ * nothing and parses nothing. Returns (transfer full). */
+static GTlsDatabase *
+pin_database (void)
+{
+  static GTlsDatabase *database;
+
+  if (g_once_init_enter (&database))
+    {
+      GTlsDatabase *created = tl_pin_database_new ();
+
+      g_tls_backend_set_default_database (g_tls_backend_get_default (), created);
+      g_once_init_leave (&database, created);
+    }
+
+  return g_object_ref (database);
+}
+
+/* The backend's own system database, even after pin_database() replaced
+ * the process default: unpinned profiles are verified against the
+ * system's CAs by GnuTLS, as before. Returns (transfer full) (nullable). */
+static GTlsDatabase *
+system_database (void)
+{
+  GTlsBackend *backend = g_tls_backend_get_default ();
+  GTlsBackendInterface *iface = G_TLS_BACKEND_GET_INTERFACE (backend);
+
+  if (iface->get_default_database == NULL)
+    return NULL;
+
+  return iface->get_default_database (backend);
+}
+
+/* A proxy would reach its own loopback, never ours (GNOME's default
+ * proxy settings ignore these hosts too). */
+static gboolean
+is_loopback (TlServerProfile *profile)
+{
+  g_autoptr(GUri) uri = g_uri_parse (tl_server_profile_get_base_url (profile), G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GInetAddress) address = NULL;
+  const char *host;
+
+  if (uri == NULL || (host = g_uri_get_host (uri)) == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
 SoupSession *
 tl_http_session_new (TlServerProfile *profile)
 {
+  g_autoptr(GTlsDatabase) database = NULL;
   g_autofree char *user_agent = g_strdup_printf ("%s/%s", PACKAGE_NAME, PACKAGE_VERSION);
   SoupSession *session;
 
@@ -104,11 +161,20 @@ tl_http_session_new (TlServerProfile *profile)
                                            "max-conns-per-host", 4,
                                            NULL);
 
-  /* Without a database every certificate fails validation, so each one
-   * reaches our accept-certificate handler and the pin alone decides: a
-   * CA-signed certificate that is not the pinned one is refused too. */
+  /* With the pin database every certificate fails validation, so each
+   * one reaches our accept-certificate handler and the pin alone decides:
+   * a CA-signed certificate that is not the pinned one is refused too. */
   if (tl_server_profile_get_pin_sha256 (profile) != NULL)
-    soup_session_set_tls_database (session, NULL);
+    database = pin_database ();
+  else
+    database = system_database ();
+  soup_session_set_tls_database (session, database);
+
+  /* Looking up the system's proxy settings loads GIO's proxy modules and
+   * libproxy: tens of milliseconds of a command-line login, for nothing
+   * when the server is on this machine. */
+  if (is_loopback (profile))
+    soup_session_set_proxy_resolver (session, NULL);
 
   return session;
 }
@@ -523,7 +589,12 @@ tl_http_request_async (SoupSession         *session,
                                                       request->cancellable, NULL);
     }
 
-  soup_message_set_flags (request->msg, SOUP_MESSAGE_NO_REDIRECT);
+  /* Idempotent lets libsoup send a POST on a kept-alive connection (it
+   * opens a new one for each otherwise). libsoup may then resend a
+   * request once when the connection turns out to be closed; the
+   * protocol makes that harmless, since login ids, codes and responses
+   * are single-use and a duplicate is refused. */
+  soup_message_set_flags (request->msg, SOUP_MESSAGE_NO_REDIRECT | SOUP_MESSAGE_IDEMPOTENT);
   headers = soup_message_get_request_headers (request->msg);
   soup_message_headers_replace (headers, "Accept", "application/json");
   if (bearer != NULL)

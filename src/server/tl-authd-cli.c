@@ -53,6 +53,8 @@ tl_authd_cli_context (const char     *command,
       N_("Login starts per second one address may make after that (default 5)"), N_("N") },
     { "clock-offset-file", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &common->clock_offset_file,
       "Test only: a file with seconds to add to the clock", "FILE" },
+    { "idle-timeout", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &common->idle_seconds,
+      "Test only: seconds before an idle kept-alive connection is closed", "SECONDS" },
     { NULL }
   };
 
@@ -93,7 +95,7 @@ tl_authd_cli_parse (GOptionContext   *context,
     }
 
   if (common->session_hours < 0 || common->session_hours > 24 * 30 ||
-      common->start_burst < 0 || common->start_rate < 0)
+      common->start_burst < 0 || common->start_rate < 0 || common->idle_seconds < 0)
     {
       g_printerr (_("The session hours, start burst and start rate must be positive.\n"));
       return FALSE;
@@ -134,6 +136,7 @@ tl_authd_cli_config (TlAuthdCommon *common,
   config->sms_log = NULL;
   config->start_burst = common->start_burst > 0 ? (guint) common->start_burst : DEFAULT_START_BURST;
   config->start_rate = common->start_rate > 0 ? common->start_rate : DEFAULT_START_RATE;
+  config->idle_seconds = (guint) common->idle_seconds;
 }
 
 void

@@ -19,6 +19,7 @@ typedef struct
   int     start_burst;
   double  start_rate;
   char   *clock_offset_file;   /* test-only, hidden */
+  int     idle_seconds;        /* test-only, hidden */
 } TlAuthdCommon;
 
 typedef enum

@@ -16,16 +16,6 @@ on_disconnected (SoupServerMessage *msg,
   req->gone = TRUE;
 }
 
-/* libsoup before 3.3 never closes a kept-alive connection that the
- * client closed while it was idle: each one stays in CLOSE_WAIT and keeps
- * its file descriptor until the server runs out of them. Closing after
- * every answer costs a TLS handshake per request and avoids the leak. */
-gboolean
-tl_authd_request_must_close (void)
-{
-  return soup_get_major_version () == 3 && soup_get_minor_version () < 3;
-}
-
 TlAuthdRequest *
 tl_authd_request_new (TlAuthdServer     *server,
                       SoupServerMessage *msg,
@@ -168,8 +158,6 @@ tl_authd_request_reply (TlAuthdRequest *req,
   headers = soup_server_message_get_response_headers (req->msg);
   soup_message_headers_replace (headers, "Cache-Control", "no-store");
   soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
-  if (tl_authd_request_must_close ())
-    soup_message_headers_replace (headers, "Connection", "close");
 
   data = g_bytes_get_data (body, &length);
   soup_server_message_set_status (req->msg, status, NULL);

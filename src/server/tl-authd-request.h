@@ -29,8 +29,6 @@ struct _TlAuthdRequest
   gulong              disconnected_id;
 };
 
-/* Whether every answer must close its connection (a libsoup bug). */
-gboolean        tl_authd_request_must_close   (void);
 
 TlAuthdRequest *tl_authd_request_new          (TlAuthdServer      *server,
                                                SoupServerMessage  *msg,

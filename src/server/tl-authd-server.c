@@ -8,6 +8,7 @@
 
 #include "tl-authd-api.h"
 #include "tl-authd-clock.h"
+#include "tl-authd-idle.h"
 #include "tl-authd-ratelimit.h"
 #include "tl-authd-server.h"
 #include "tl-message.h"
@@ -23,6 +24,7 @@ struct _TlAuthdServer
   SoupServer       *soup;
   GHashTable       *waiters;     /* key -> GList of Waiter */
   TlAuthdRateLimit *start_limit;
+  TlAuthdIdle      *idle;
   guint             gc_id;
 };
 
@@ -342,6 +344,7 @@ tl_authd_server_dispose (GObject *object)
   tl_authd_server_shutdown (self);
   tl_authd_server_disconnect (self);
   g_clear_handle_id (&self->gc_id, g_source_remove);
+  g_clear_pointer (&self->idle, tl_authd_idle_free);
   g_clear_object (&self->soup);
 
   G_OBJECT_CLASS (tl_authd_server_parent_class)->dispose (object);
@@ -393,6 +396,8 @@ tl_authd_server_new (TlAuthdDb           *db,
                                 NULL);
   soup_server_add_early_handler (self->soup, NULL, on_early_request, self, NULL);
   soup_server_add_handler (self->soup, NULL, on_request_checked, self, NULL);
+  self->idle = tl_authd_idle_new (self->soup, config->idle_seconds > 0 ? config->idle_seconds
+                                                                       : TL_AUTHD_IDLE_SECONDS);
 
   self->gc_id = g_timeout_add_seconds (GC_INTERVAL_SECONDS, collect_garbage, self);
 

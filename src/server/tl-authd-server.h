@@ -15,6 +15,7 @@ typedef struct
   char   *sms_log;           /* demo: append codes here instead */
   guint   start_burst;       /* login starts per address at once… */
   double  start_rate;        /* …then per second */
+  guint   idle_seconds;      /* kept-alive connections idle this long are closed; 0: default */
 } TlAuthdConfig;
 
 #define TL_AUTHD_LOGIN_SECONDS     300
@@ -24,6 +25,8 @@ typedef struct
 #define TL_AUTHD_RESEND_SECONDS    30
 #define TL_AUTHD_MAX_ANSWER_FAILURES 3
 #define TL_AUTHD_PROOF_WINDOW      60
+/* Below the clients' own idle timeout (60 s in libtlauth). */
+#define TL_AUTHD_IDLE_SECONDS      30
 
 #define TL_TYPE_AUTHD_SERVER (tl_authd_server_get_type ())
 
