@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "tl-auth-error.h"
 #include "tl-http.h"
 #include "tl-pin-database.h"
 #include "tl-test-server.h"
@@ -260,6 +261,64 @@ test_request_after_server_closed_idle (void)
                     soup_message_get_connection_id (messages->pdata[1]));
 }
 
+static void
+test_preconnect (void)
+{
+  g_autoptr(TlServerProfile) profile = pinned_profile ();
+  g_autoptr(SoupSession) session = tl_http_session_new (profile);
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  Queued queued = { messages };
+  int pid = server_pid ();
+
+  wait_for_connections (pid, 0);
+
+  tl_http_preconnect (session, profile, NULL);
+  while (count_connections (pid) == 0)
+    g_main_context_iteration (NULL, FALSE);
+
+  /* Give the handshake time to finish before the request is queued. */
+  for (guint i = 0; i < 20; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+    }
+
+  g_signal_connect (session, "request-queued", G_CALLBACK (on_request_queued), &queued);
+  start_login (session, profile);
+  start_login (session, profile);
+
+  /* The requests took over the connection opened ahead. */
+  g_assert_cmpuint (count_connections (pid), ==, 1);
+  g_assert_cmpuint (messages->len, >=, 2);
+  g_assert_cmpuint (soup_message_get_connection_id (messages->pdata[messages->len - 1]), ==,
+                    soup_message_get_connection_id (messages->pdata[messages->len - 2]));
+}
+
+/* A connection opened ahead to the wrong certificate is refused like any
+ * other, and the request says why. */
+static void
+test_preconnect_wrong_pin (void)
+{
+  g_autoptr(TlServerProfile) profile = tl_server_profile_new (TL_MODE_LIVE,
+                                                              tl_test_server_get_base_url (server, TL_MODE_LIVE),
+                                                              "0000000000000000000000000000000000000000000000000000000000000000");
+  g_autoptr(SoupSession) session = tl_http_session_new (profile);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+
+  tl_http_preconnect (session, profile, NULL);
+  tl_http_request_async (session, profile, "GET", "v1/session", NULL, NULL,
+                         TL_HTTP_REQUEST_TIMEOUT, NULL, NULL, on_request_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  answer = tl_http_request_finish (result, NULL, &error);
+  g_assert_null (answer);
+  g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_CERTIFICATE);
+  g_assert_nonnull (strstr (error->message, "not the pinned one"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -273,6 +332,8 @@ main (int   argc,
 
   g_test_add_func ("/tl/server/connections/one-per-login", test_one_connection_per_login);
   g_test_add_func ("/tl/server/connections/unpinned-uses-system-cas", test_unpinned_uses_system_cas);
+  g_test_add_func ("/tl/server/connections/preconnect", test_preconnect);
+  g_test_add_func ("/tl/server/connections/preconnect-wrong-pin", test_preconnect_wrong_pin);
   g_test_add_func ("/tl/server/connections/idle-closed", test_idle_connections_closed);
   g_test_add_func ("/tl/server/connections/request-after-server-closed-idle",
                    test_request_after_server_closed_idle);

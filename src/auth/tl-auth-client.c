@@ -2275,6 +2275,15 @@ tl_auth_client_read_only_finish (TlAuthClient  *self,
 }
 
 void
+tl_auth_client_preconnect (TlAuthClient *self)
+{
+  g_return_if_fail (TL_IS_AUTH_CLIENT (self));
+
+  /* soup_session_abort() in dispose ends it with the client. */
+  tl_http_preconnect (self->soup, self->profile, NULL);
+}
+
+void
 tl_auth_client_cancel (TlAuthClient *self)
 {
   g_return_if_fail (TL_IS_AUTH_CLIENT (self));

@@ -181,6 +181,10 @@ gboolean         tl_auth_client_read_only_finish      (TlAuthClient     *self,
                                                        GAsyncResult     *result,
                                                        GError          **error);
 
+/* Opens the connection to the server ahead of the first request (say,
+ * while the keyring is being read); changes no state, reports nothing. */
+void             tl_auth_client_preconnect            (TlAuthClient     *self);
+
 /* Abandons the login in progress (stops any push wait) -> IDLE. */
 void             tl_auth_client_cancel                (TlAuthClient     *self);
 

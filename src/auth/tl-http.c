@@ -619,6 +619,61 @@ tl_http_request_async (SoupSession         *session,
                            request->cancellable, on_sent, g_steal_pointer (&task));
 }
 
+/* The same trust rule as on_accept_certificate(), for a connection that
+ * carries no request yet. */
+static gboolean
+on_preconnect_accept_certificate (SoupMessage          *msg,
+                                  GTlsCertificate      *certificate,
+                                  GTlsCertificateFlags  errors,
+                                  const char           *pin)
+{
+  g_autofree char *fingerprint = tl_certificate_sha256 (certificate);
+  g_autoptr(GDateTime) expired = certificate_expired (certificate);
+
+  return pin != NULL && fingerprint != NULL && g_str_equal (fingerprint, pin) && expired == NULL;
+}
+
+static void
+on_preconnected (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The first request reports whatever is wrong, in its own words. */
+  if (!soup_session_preconnect_finish (SOUP_SESSION (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Could not connect ahead: %s", error->message);
+}
+
+void
+tl_http_preconnect (SoupSession     *session,
+                    TlServerProfile *profile,
+                    GCancellable    *cancellable)
+{
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *url = NULL;
+
+  g_return_if_fail (SOUP_IS_SESSION (session));
+  g_return_if_fail (TL_IS_SERVER_PROFILE (profile));
+
+  if (!tl_server_profile_validate (profile, NULL))
+    return;
+
+  url = tl_server_profile_build_url (profile, "");
+  msg = soup_message_new ("GET", url);
+  if (msg == NULL)
+    return;
+
+  soup_message_set_flags (msg, SOUP_MESSAGE_NO_REDIRECT | SOUP_MESSAGE_IDEMPOTENT);
+  g_signal_connect_data (msg, "accept-certificate",
+                         G_CALLBACK (on_preconnect_accept_certificate),
+                         g_strdup (tl_server_profile_get_pin_sha256 (profile)),
+                         (GClosureNotify) g_free, 0);
+  soup_session_preconnect_async (session, msg, G_PRIORITY_DEFAULT, cancellable,
+                                 on_preconnected, NULL);
+}
+
 JsonObject *
 tl_http_request_finish (GAsyncResult  *result,
                         JsonObject   **out_error_body,

@@ -41,6 +41,13 @@ JsonObject  *tl_http_request_finish       (GAsyncResult        *result,
                                            JsonObject         **out_error_body,
                                            GError             **error);
 
+/* Opens a connection (TCP and TLS, with the profile's trust rule) that
+ * the next request takes over, so the handshake can overlap other work.
+ * Failures are left for that request to report. */
+void         tl_http_preconnect           (SoupSession         *session,
+                                           TlServerProfile     *profile,
+                                           GCancellable        *cancellable);
+
 /* "ab:cd:…", for people comparing fingerprints. */
 char        *tl_http_format_fingerprint   (const char          *hex);
 

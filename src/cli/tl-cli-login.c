@@ -660,6 +660,9 @@ tl_cli_login_start (TlCli *cli)
   cli->command_data = login;
   cli->command_data_free = (GDestroyNotify) login_free;
 
+  /* The TLS handshake overlaps the keyring lookup and the prompts. */
+  tl_auth_client_preconnect (login->client);
+
   if (cli->username != NULL)
     {
       login->username = g_strdup (cli->username);
