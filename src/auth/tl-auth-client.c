@@ -1634,7 +1634,10 @@ on_start (GObject      *object,
   job->salt = g_bytes_ref (op->salt);
   job->B = g_bytes_ref (op->B);
 
-  srp_task = g_task_new (self, NULL, on_srp_done, g_steal_pointer (&task));
+  /* No source object: the worker thread drops its reference to the task
+   * after the callback may already have run, and the client must not
+   * outlive its last owner because of that. */
+  srp_task = g_task_new (NULL, NULL, on_srp_done, g_steal_pointer (&task));
   g_task_set_source_tag (srp_task, srp_thread);
   g_task_set_task_data (srp_task, job, (GDestroyNotify) srp_job_free);
   g_task_run_in_thread (srp_task, srp_thread);
