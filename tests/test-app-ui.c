@@ -343,10 +343,14 @@ test_window_size (void)
   window = new_window ();
 
   gtk_window_set_default_size (GTK_WINDOW (window), 520, 640);
+  /* Closing destroys the window: keep it to check it, then see it go. */
+  g_object_ref (window);
   gtk_window_close (GTK_WINDOW (window));
   TL_WAIT_UNTIL (!gtk_widget_get_visible (GTK_WIDGET (window)), 2000);
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 520);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 640);
+  tl_test_app_spin (300);
+  g_assert_finalize_object (window);
 
   /* Usable on a phone: nothing in the form needs more than 360 px. */
   window = new_window ();
@@ -357,6 +361,59 @@ test_window_size (void)
   gtk_editable_set_text (GTK_EDITABLE (login_child (window, "username_row")), "alice");
   tl_test_app_spin (200);
   tl_test_app_screenshot (GTK_WIDGET (window), "login-narrow");
+  tl_test_app_close_window (GTK_WINDOW (window));
+}
+
+/* The stack is sized by the page shown (not homogeneous, for speed): no
+ * page may need more than the window's own minimum, or the window would
+ * grow when the login moves on to it. */
+static void
+test_page_sizes (void)
+{
+  const char *pages[] = {
+    "login", "progress", "existing", "device", "push", "challenge", "code", "card",
+    "locked", "session", "resume",
+  };
+  GtkStack *stack;
+  TlWindow *window;
+  int width_request, height_request;
+
+  reset_settings ();
+  window = new_window ();
+  stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (window), TL_TYPE_WINDOW, "stack"));
+  gtk_widget_get_size_request (GTK_WIDGET (window), &width_request, &height_request);
+
+  /* Only the form and the progress page exist until others are needed
+   * (docs/performance.md: start-up time and memory). */
+  {
+    g_autoptr(GListModel) stack_pages = G_LIST_MODEL (gtk_stack_get_pages (stack));
+
+    g_assert_cmpuint (g_list_model_get_n_items (stack_pages), ==, 2);
+    g_assert_nonnull (gtk_stack_get_child_by_name (stack, "login"));
+    g_assert_nonnull (gtk_stack_get_child_by_name (stack, "progress"));
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      TlPage *page = tl_window_get_page (window, pages[i]);
+      int width = 0, height = 0;
+
+      g_assert_nonnull (page);
+      g_assert_true (tl_window_get_page (window, pages[i]) == page);
+      gtk_stack_set_visible_child (stack, GTK_WIDGET (page));
+      gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &width, NULL, NULL, NULL);
+      gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_VERTICAL, width_request, &height, NULL, NULL, NULL);
+      g_test_message ("Page %s: window minimum %d × %d", pages[i], width, height);
+      g_assert_cmpint (width, <=, width_request);
+      g_assert_cmpint (height, <=, height_request);
+    }
+  g_assert_null (tl_window_get_page (window, "no-such-page"));
+  {
+    g_autoptr(GListModel) stack_pages = G_LIST_MODEL (gtk_stack_get_pages (stack));
+
+    g_assert_cmpuint (g_list_model_get_n_items (stack_pages), ==, G_N_ELEMENTS (pages));
+  }
+
   tl_test_app_close_window (GTK_WINDOW (window));
 }
 
@@ -738,6 +795,31 @@ test_application (void)
   g_clear_pointer (&accels, g_strfreev);
   accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.cancel");
   g_assert_cmpstr (accels[0], ==, "Escape");
+  g_clear_pointer (&accels, g_strfreev);
+  /* As GtkApplication sets it for a gtk/help-overlay.ui resource. */
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay");
+  g_assert_cmpstr (accels[0], ==, "<Control>question");
+
+  /* The main menu, built when first opened. */
+  {
+    GtkMenuButton *menu_button =
+      GTK_MENU_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (window), TL_TYPE_WINDOW, "menu_button"));
+    GMenuModel *menu;
+    g_autoptr(GMenuModel) section = NULL;
+
+    g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (menu_button)));
+    gtk_menu_button_popup (menu_button);
+    TL_WAIT_UNTIL (gtk_menu_button_get_popover (menu_button) != NULL &&
+                   gtk_widget_get_mapped (GTK_WIDGET (gtk_menu_button_get_popover (menu_button))), 5000);
+    menu = gtk_menu_button_get_menu_model (menu_button);
+    g_assert_nonnull (menu);
+    /* One section: Preferences, Keyboard Shortcuts, About. */
+    g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 1);
+    section = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+    g_assert_cmpint (g_menu_model_get_n_items (section), ==, 3);
+    gtk_menu_button_popdown (menu_button);
+    TL_WAIT_UNTIL (!gtk_widget_get_mapped (GTK_WIDGET (gtk_menu_button_get_popover (menu_button))), 5000);
+  }
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
   TL_WAIT_UNTIL ((about = find_toplevel (ADW_TYPE_ABOUT_WINDOW)) != NULL, 5000);
@@ -800,6 +882,7 @@ main (int   argc,
   g_test_add_func ("/tl/app/login/unreachable", test_login_unreachable);
   g_test_add_func ("/tl/app/login/bad-settings", test_login_bad_settings);
   g_test_add_func ("/tl/app/window/size", test_window_size);
+  g_test_add_func ("/tl/app/window/page-sizes", test_page_sizes);
   g_test_add_func ("/tl/app/preferences", test_preferences);
   g_test_add_func ("/tl/app/qr-image", test_qr_image);
   g_test_add_func ("/tl/app/code-input", test_code_input);

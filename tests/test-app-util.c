@@ -108,6 +108,14 @@ tl_test_app_screenshot (GtkWidget  *widget,
 }
 
 void
+tl_test_app_wait_first_frame (GtkWidget *window)
+{
+  TL_WAIT_UNTIL (gtk_widget_get_frame_clock (window) != NULL &&
+                 gdk_frame_clock_get_frame_counter (gtk_widget_get_frame_clock (window)) > 0,
+                 5000);
+}
+
+void
 tl_test_app_close_window (GtkWindow *window)
 {
   g_object_ref (window);

@@ -19,6 +19,9 @@ void      tl_test_app_spin          (guint        ms);
 /* Saves @widget as PNG into $TL_SCREENSHOT_DIR (when set) as @name.png. */
 void      tl_test_app_screenshot    (GtkWidget   *widget,
                                      const char  *name);
+/* Waits until @window has drawn its first frame: the window's start-up
+ * work that the first frame does not need (keyring lookups) starts then. */
+void      tl_test_app_wait_first_frame (GtkWidget *window);
 /* Destroys @window, lets pending callbacks run, and asserts it is freed. */
 void      tl_test_app_close_window  (GtkWindow   *window);
 /* Finds the first GtkButton below @root whose label (with mnemonics) is

@@ -139,7 +139,8 @@ new_window (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 440, 720);
   gtk_window_present (GTK_WINDOW (window));
   TL_WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)), 5000);
-  /* The start-up keyring lookups. */
+  /* The start-up keyring lookups, which wait for the first frame. */
+  tl_test_app_wait_first_frame (GTK_WIDGET (window));
   tl_test_app_spin (200);
 
   return window;

@@ -121,6 +121,9 @@ tl_application_startup (GApplication *application)
   static const char *preferences_accels[] = { "<Control>comma", NULL };
   static const char *about_accels[] = { "F1", NULL };
   static const char *cancel_accels[] = { "Escape", NULL };
+  /* What GtkApplication sets when it finds RESOURCE_PATH/gtk/help-overlay.ui;
+   * the window builds the shortcuts window itself, when first shown. */
+  static const char *help_overlay_accels[] = { "<Control>question", NULL };
 
   G_APPLICATION_CLASS (tl_application_parent_class)->startup (application);
 
@@ -133,6 +136,8 @@ tl_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.preferences", preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.about", about_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "win.cancel", cancel_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "win.show-help-overlay",
+                                         help_overlay_accels);
 }
 
 static void

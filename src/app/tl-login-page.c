@@ -20,7 +20,7 @@ struct _TlLoginPage
   AdwEntryRow *password_row;
   GtkSwitch   *remember_switch;
   GtkMenuButton *usernames_button;
-  GtkListBox  *usernames_list;
+  GtkListBox  *usernames_list;   /* built with the first remembered name */
   GtkLabel    *username_hint;
   GtkWidget   *caps_lock_box;
   GtkLabel    *caps_lock_label;
@@ -337,15 +337,17 @@ remember_notify_cb (TlLoginPage *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REMEMBER]);
 }
 
+/* Built in code, not in the template: the menu button owns its popover and
+ * the template must not dispose it a second time. And only once there is
+ * a name to list: the keyring answers after the window is on screen. */
 static void
-tl_login_page_init (TlLoginPage *self)
+ensure_usernames_list (TlLoginPage *self)
 {
   GtkWidget *popover;
 
-  gtk_widget_init_template (GTK_WIDGET (self));
+  if (self->usernames_list != NULL)
+    return;
 
-  /* Built here, not in the template: the menu button owns its popover and
-   * the template must not dispose it a second time. */
   self->usernames_list = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_selection_mode (self->usernames_list, GTK_SELECTION_NONE);
   gtk_widget_add_css_class (GTK_WIDGET (self->usernames_list), "navigation-sidebar");
@@ -357,6 +359,12 @@ tl_login_page_init (TlLoginPage *self)
   popover = gtk_popover_new ();
   gtk_popover_set_child (GTK_POPOVER (popover), GTK_WIDGET (self->usernames_list));
   gtk_menu_button_set_popover (self->usernames_button, popover);
+}
+
+static void
+tl_login_page_init (TlLoginPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
 
   g_signal_connect_object (self->remember_switch, "notify::active",
                            G_CALLBACK (remember_notify_cb), self, G_CONNECT_SWAPPED);
@@ -466,7 +474,11 @@ tl_login_page_set_usernames (TlLoginPage        *self,
 
   g_return_if_fail (TL_IS_LOGIN_PAGE (self));
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->usernames_list))) != NULL)
+  if (usernames != NULL && usernames[0] != NULL)
+    ensure_usernames_list (self);
+
+  while (self->usernames_list != NULL &&
+         (child = gtk_widget_get_first_child (GTK_WIDGET (self->usernames_list))) != NULL)
     gtk_list_box_remove (self->usernames_list, child);
 
   for (guint i = 0; usernames != NULL && usernames[i] != NULL; i++)

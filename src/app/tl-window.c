@@ -36,9 +36,13 @@ struct _TlWindow
   AdwToastOverlay      *toast_overlay;
   AdwWindowTitle       *window_title;
   GtkRevealer          *paper_revealer;
+  GtkMenuButton        *menu_button;
+  GMenuModel           *primary_menu;
   GtkStack             *stack;
+  /* From the template: what the window shows at start. */
   TlLoginPage          *login_page;
   TlProgressPage       *progress_page;
+  /* Built when first needed (ensure_page); NULL until then. */
   TlExistingPage       *existing_page;
   TlDevicePage         *device_page;
   TlPushPage           *push_page;
@@ -53,6 +57,12 @@ struct _TlWindow
   GCancellable         *cancellable;
   TlCredentialStore    *store;
   TlLauncher           *launcher;
+
+  /* The start-up work that waits for the first frame. */
+  GdkFrameClock        *first_frame_clock;
+  gulong                first_frame_handler;
+  guint                 startup_idle_id;
+  gboolean              started_up;
 
   TlAuthClient         *client;
   gulong                state_handler;
@@ -76,19 +86,90 @@ struct _TlWindow
 G_DEFINE_FINAL_TYPE (TlWindow, tl_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void sync_page (TlWindow *self);
+static void step_done_cb (TlWindow *self);
+static void page_toast_cb (TlWindow   *self,
+                           const char *message);
 
-static TlPage *
-all_pages (TlWindow *self,
+/* The window's pages by name. Only the first two come with the template:
+ * building all eleven at start, with their CSS nodes and text, was a fifth
+ * of the start-up work and 11 MB (docs/performance.md). */
+typedef struct
+{
+  const char *name;
+  GType     (*get_type) (void);
+  gsize       offset;
+} PageInfo;
+
+static const PageInfo page_infos[] = {
+  { "login", tl_login_page_get_type, G_STRUCT_OFFSET (TlWindow, login_page) },
+  { "progress", tl_progress_page_get_type, G_STRUCT_OFFSET (TlWindow, progress_page) },
+  { "existing", tl_existing_page_get_type, G_STRUCT_OFFSET (TlWindow, existing_page) },
+  { "device", tl_device_page_get_type, G_STRUCT_OFFSET (TlWindow, device_page) },
+  { "push", tl_push_page_get_type, G_STRUCT_OFFSET (TlWindow, push_page) },
+  { "challenge", tl_challenge_page_get_type, G_STRUCT_OFFSET (TlWindow, challenge_page) },
+  { "code", tl_code_page_get_type, G_STRUCT_OFFSET (TlWindow, code_page) },
+  { "card", tl_card_page_get_type, G_STRUCT_OFFSET (TlWindow, card_page) },
+  { "locked", tl_locked_page_get_type, G_STRUCT_OFFSET (TlWindow, locked_page) },
+  { "session", tl_session_page_get_type, G_STRUCT_OFFSET (TlWindow, session_page) },
+  { "resume", tl_resume_page_get_type, G_STRUCT_OFFSET (TlWindow, resume_page) },
+};
+
+static TlPage **
+page_slot (TlWindow *self,
            guint     i)
 {
-  TlPage *pages[] = {
-    TL_PAGE (self->login_page), TL_PAGE (self->progress_page), TL_PAGE (self->existing_page),
-    TL_PAGE (self->device_page), TL_PAGE (self->push_page), TL_PAGE (self->challenge_page),
-    TL_PAGE (self->code_page), TL_PAGE (self->card_page), TL_PAGE (self->locked_page),
-    TL_PAGE (self->session_page), TL_PAGE (self->resume_page),
-  };
+  return G_STRUCT_MEMBER_P (self, page_infos[i].offset);
+}
 
-  return i < G_N_ELEMENTS (pages) ? pages[i] : NULL;
+/* The page @i if it has been built, else NULL. */
+static TlPage *
+built_page (TlWindow *self,
+            guint     i)
+{
+  return *page_slot (self, i);
+}
+
+static void
+setup_page (TlWindow *self,
+            TlPage   *page)
+{
+  tl_page_set_cancellable (page, self->cancellable);
+  tl_page_set_client (page, self->client);
+  g_signal_connect_object (page, "step-done",
+                           G_CALLBACK (step_done_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (page, "toast",
+                           G_CALLBACK (page_toast_cb), self, G_CONNECT_SWAPPED);
+}
+
+/* The page called @name, built and added to the stack if this is its
+ * first use; NULL for a name the window does not have. */
+static TlPage *
+ensure_page (TlWindow   *self,
+             const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (page_infos); i++)
+    {
+      TlPage **slot;
+
+      if (!g_str_equal (page_infos[i].name, name))
+        continue;
+
+      slot = page_slot (self, i);
+      if (*slot == NULL)
+        {
+          TlPage *page = g_object_new (page_infos[i].get_type (), NULL);
+
+          setup_page (self, page);
+          /* The stack owns it; the slot is a plain pointer, as the
+           * template's children are. */
+          gtk_stack_add_named (self->stack, GTK_WIDGET (page), name);
+          *slot = page;
+        }
+
+      return *slot;
+    }
+
+  return NULL;
 }
 
 static gboolean
@@ -218,8 +299,10 @@ static void
 show_page (TlWindow   *self,
            const char *name)
 {
-  TlPage *page = TL_PAGE (gtk_stack_get_child_by_name (self->stack, name));
+  TlPage *page = ensure_page (self, name);
   gboolean changed = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), name) != 0;
+
+  g_return_if_fail (page != NULL);
 
   gtk_stack_set_visible_child (self->stack, GTK_WIDGET (page));
   gtk_window_set_default_widget (GTK_WINDOW (self), tl_page_get_default_widget (page));
@@ -237,7 +320,7 @@ static void
 set_launch_status (TlWindow   *self,
                    const char *status)
 {
-  tl_session_page_set_launch_status (self->session_page, status);
+  tl_session_page_set_launch_status (TL_SESSION_PAGE (ensure_page (self, "session")), status);
 }
 
 static void
@@ -583,8 +666,10 @@ set_client (TlWindow     *self,
                                                        G_CONNECT_SWAPPED);
     }
 
-  for (guint i = 0; all_pages (self, i) != NULL; i++)
-    tl_page_set_client (all_pages (self, i), client);
+  /* Pages not built yet get the client when they are. */
+  for (guint i = 0; i < G_N_ELEMENTS (page_infos); i++)
+    if (built_page (self, i) != NULL)
+      tl_page_set_client (built_page (self, i), client);
 }
 
 static TlAuthClient *
@@ -932,7 +1017,7 @@ lookup_session_cb (GObject      *object,
     return;
 
   tl_login_page_set_username (self->login_page, session->username);
-  tl_resume_page_set_session (self->resume_page, session);
+  tl_resume_page_set_session (TL_RESUME_PAGE (ensure_page (self, "resume")), session);
   self->stored_session = g_steal_pointer (&session);
   show_page (self, "resume");
 }
@@ -1077,8 +1162,93 @@ tl_window_constructed (GObject *object)
                            G_CALLBACK (command_changed_cb), self, G_CONNECT_SWAPPED);
 
   show_page (self, "login");
+  /* The keyring lookups wait for the first frame (tl_window_map). */
+}
+
+/* Start-up work the first frame does not need */
+
+static void
+load_tls_backend_thread (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  g_tls_backend_get_default ();
+  g_task_return_boolean (task, TRUE);
+}
+
+/* The first HTTPS connection loads glib-networking's TLS module, a dlopen
+ * of about 10 ms that would stall the main loop in the middle of the
+ * first login. Loading it in a thread while the person types hides it. */
+static void
+load_tls_backend (void)
+{
+  static gboolean loading;
+  g_autoptr(GTask) task = NULL;
+
+  if (loading)
+    return;
+
+  loading = TRUE;
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_source_tag (task, load_tls_backend);
+  g_task_run_in_thread (task, load_tls_backend_thread);
+}
+
+static gboolean
+startup_idle_cb (gpointer user_data)
+{
+  TlWindow *self = user_data;
+
+  self->startup_idle_id = 0;
+
+  /* The form is on screen already: remembered names fill it in, and a
+   * stored session is offered, as soon as the keyring answers. */
   load_usernames (self);
   lookup_stored_session (self);
+  load_tls_backend ();
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stop_watching_first_frame (TlWindow *self)
+{
+  /* A surface destroyed before its first frame disposes its clock, and
+   * with it every handler. */
+  if (self->first_frame_clock != NULL &&
+      g_signal_handler_is_connected (self->first_frame_clock, self->first_frame_handler))
+    g_signal_handler_disconnect (self->first_frame_clock, self->first_frame_handler);
+  self->first_frame_handler = 0;
+  g_clear_object (&self->first_frame_clock);
+}
+
+static void
+first_frame_cb (GdkFrameClock *frame_clock,
+                TlWindow      *self)
+{
+  stop_watching_first_frame (self);
+  self->started_up = TRUE;
+
+  /* An idle, not here: the frame is done only when after-paint returns,
+   * and input that came in meanwhile goes first. */
+  self->startup_idle_id = g_idle_add (startup_idle_cb, self);
+}
+
+static void
+watch_first_frame (TlWindow *self)
+{
+  GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (self->started_up || frame_clock == NULL || frame_clock == self->first_frame_clock)
+    return;
+
+  /* A new surface (unmapped and mapped again before drawing) has a new
+   * clock. */
+  stop_watching_first_frame (self);
+  self->first_frame_clock = g_object_ref (frame_clock);
+  self->first_frame_handler = g_signal_connect (frame_clock, "after-paint",
+                                                G_CALLBACK (first_frame_cb), self);
 }
 
 /* show_page() tells a page it is shown only when the page changes; the
@@ -1095,6 +1265,8 @@ tl_window_map (GtkWidget *widget)
   page = gtk_stack_get_visible_child (self->stack);
   if (page != NULL)
     tl_page_shown (TL_PAGE (page));
+
+  watch_first_frame (self);
 }
 
 static void
@@ -1104,6 +1276,8 @@ tl_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   stop_tickling (self);
+  stop_watching_first_frame (self);
+  g_clear_handle_id (&self->startup_idle_id, g_source_remove);
   if (self->client != NULL)
     {
       g_clear_signal_handler (&self->state_handler, self->client);
@@ -1116,6 +1290,9 @@ tl_window_dispose (GObject *object)
   gtk_window_set_focus (GTK_WINDOW (self), NULL);
   adw_application_window_set_content (ADW_APPLICATION_WINDOW (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TL_TYPE_WINDOW);
+  /* The pages built later went with the stack. */
+  for (guint i = 0; i < G_N_ELEMENTS (page_infos); i++)
+    *page_slot (self, i) = NULL;
 
   g_clear_object (&self->client);
   g_clear_object (&self->launcher);
@@ -1163,37 +1340,58 @@ tl_window_class_init (TlWindowClass *klass)
 
   tickle_interval_seconds = read_tickle_interval ();
 
+  /* The template's pages; the others are registered when first built. */
   g_type_ensure (TL_TYPE_LOGIN_PAGE);
   g_type_ensure (TL_TYPE_PROGRESS_PAGE);
-  g_type_ensure (TL_TYPE_EXISTING_PAGE);
-  g_type_ensure (TL_TYPE_DEVICE_PAGE);
-  g_type_ensure (TL_TYPE_PUSH_PAGE);
-  g_type_ensure (TL_TYPE_CHALLENGE_PAGE);
-  g_type_ensure (TL_TYPE_CODE_PAGE);
-  g_type_ensure (TL_TYPE_CARD_PAGE);
-  g_type_ensure (TL_TYPE_LOCKED_PAGE);
-  g_type_ensure (TL_TYPE_SESSION_PAGE);
-  g_type_ensure (TL_TYPE_RESUME_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/tl-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TlWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TlWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, TlWindow, paper_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TlWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, TlWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, TlWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, TlWindow, login_page);
   gtk_widget_class_bind_template_child (widget_class, TlWindow, progress_page);
-  gtk_widget_class_bind_template_child (widget_class, TlWindow, existing_page);
-  gtk_widget_class_bind_template_child (widget_class, TlWindow, device_page);
-  gtk_widget_class_bind_template_child (widget_class, TlWindow, push_page);
-  gtk_widget_class_bind_template_child (widget_class, TlWindow, challenge_page);
-  gtk_widget_class_bind_template_child (widget_class, TlWindow, code_page);
-  gtk_widget_class_bind_template_child (widget_class, TlWindow, card_page);
-  gtk_widget_class_bind_template_child (widget_class, TlWindow, locked_page);
-  gtk_widget_class_bind_template_child (widget_class, TlWindow, session_page);
-  gtk_widget_class_bind_template_child (widget_class, TlWindow, resume_page);
+}
+
+/* The menu and the shortcuts window are built when first asked for:
+ * nobody sees them in the first frame. */
+
+static void
+create_menu_cb (GtkMenuButton *menu_button,
+                gpointer       user_data)
+{
+  TlWindow *self = user_data;
+
+  if (gtk_menu_button_get_menu_model (menu_button) == NULL)
+    gtk_menu_button_set_menu_model (menu_button, self->primary_menu);
+}
+
+/* As GtkApplication would set it up from RESOURCE_PATH/gtk/help-overlay.ui,
+ * which it builds for every window before the window is shown. */
+static void
+show_help_overlay_action (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  GtkApplicationWindow *window = user_data;
+  GtkShortcutsWindow *help_overlay = gtk_application_window_get_help_overlay (window);
+
+  if (help_overlay == NULL)
+    {
+      g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_PATH "/help-overlay.ui");
+
+      help_overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      /* This action stays: the window's own is added only when it has none. */
+      gtk_application_window_set_help_overlay (window, help_overlay);
+    }
+
+  gtk_window_present (GTK_WINDOW (help_overlay));
 }
 
 static const GActionEntry win_actions[] = {
+  { "show-help-overlay", show_help_overlay_action },
   { "log-in", log_in_action },
   { "cancel", cancel_action },
   { "choose-device", choose_device_action },
@@ -1215,15 +1413,10 @@ tl_window_init (TlWindow *self)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
+  gtk_menu_button_set_create_popup_func (self->menu_button, create_menu_cb, self, NULL);
 
-  for (guint i = 0; all_pages (self, i) != NULL; i++)
-    {
-      tl_page_set_cancellable (all_pages (self, i), self->cancellable);
-      g_signal_connect_object (all_pages (self, i), "step-done",
-                               G_CALLBACK (step_done_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (all_pages (self, i), "toast",
-                               G_CALLBACK (page_toast_cb), self, G_CONNECT_SWAPPED);
-    }
+  setup_page (self, TL_PAGE (self->login_page));
+  setup_page (self, TL_PAGE (self->progress_page));
 
   g_signal_connect_object (self->launcher, "exited",
                            G_CALLBACK (launcher_exited_cb), self, G_CONNECT_SWAPPED);
@@ -1254,8 +1447,9 @@ tl_window_get_page (TlWindow   *self,
                     const char *name)
 {
   g_return_val_if_fail (TL_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
 
-  return TL_PAGE (gtk_stack_get_child_by_name (self->stack, name));
+  return ensure_page (self, name);
 }
 
 TlAuthClient *

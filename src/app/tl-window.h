@@ -17,10 +17,11 @@ G_DECLARE_FINAL_TYPE (TlWindow, tl_window, TL, WINDOW, AdwApplicationWindow)
  * session afterwards, and the launch of the trading program.
  *
  * Actions: win.log-in, win.cancel, win.choose-device, win.launch,
- * win.log-out, win.resume, win.skip-resume. */
+ * win.log-out, win.resume, win.skip-resume, win.show-help-overlay. */
 TlWindow     *tl_window_new             (GtkApplication *application);
 
-/* For tests and the bench. */
+/* For tests and the bench. tl_window_get_page() builds the page if the
+ * window has not needed it yet. */
 const char   *tl_window_get_page_name   (TlWindow       *self);
 TlPage       *tl_window_get_page        (TlWindow       *self,
                                          const char     *name);
