@@ -1254,6 +1254,20 @@ watch_first_frame (TlWindow *self)
 /* show_page() tells a page it is shown only when the page changes; the
  * first page is already visible when the window is built, so it hears it
  * here, when it can take the focus. */
+/* Without a GPU, each frame of a crossfade renders both pages and blends
+ * them: 5 to 10 ms a frame at this size, which made the longest stall of
+ * a login (docs/performance.md). There, pages switch at once. */
+static void
+tl_window_realize (GtkWidget *widget)
+{
+  TlWindow *self = TL_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (tl_window_parent_class)->realize (widget);
+
+  if (GSK_IS_CAIRO_RENDERER (gtk_native_get_renderer (GTK_NATIVE (widget))))
+    gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_NONE);
+}
+
 static void
 tl_window_map (GtkWidget *widget)
 {
@@ -1335,6 +1349,7 @@ tl_window_class_init (TlWindowClass *klass)
 
   object_class->constructed = tl_window_constructed;
   object_class->dispose = tl_window_dispose;
+  widget_class->realize = tl_window_realize;
   widget_class->map = tl_window_map;
   window_class->close_request = tl_window_close_request;
 
