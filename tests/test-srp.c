@@ -791,6 +791,242 @@ test_bad_input (void)
   tl_srp_server_free (NULL);
 }
 
+/* The server side restored from b and the stored PAD(B), as
+ * trading-authd does between v1/login/start and v1/login/verify, must do
+ * exactly what the server that computed B does. */
+static void
+test_restored_server (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) salt = NULL;
+  g_autoptr(GBytes) verifier = NULL;
+  g_autoptr(GBytes) b = hex_bytes ("0123456789ABCDEF FEDCBA9876543210 0F1E2D3C4B5A6978 8796A5B4C3D2E1F0");
+  g_autoptr(TlSrpServer) started = NULL;
+  g_autoptr(TlSrpServer) normal = NULL;
+  g_autoptr(TlSrpServer) restored = NULL;
+  g_autoptr(TlSrpClient) client = NULL;
+  g_autoptr(GBytes) B = NULL;
+  g_autoptr(GBytes) restored_B = NULL;
+  g_autoptr(GBytes) A = NULL;
+  g_autoptr(GBytes) M1 = NULL;
+  g_autoptr(GBytes) normal_M2 = NULL;
+  g_autoptr(GBytes) restored_M2 = NULL;
+  g_autoptr(GBytes) normal_K = NULL;
+  g_autoptr(GBytes) restored_K = NULL;
+  g_autoptr(GBytes) normal_S = NULL;
+  g_autoptr(GBytes) restored_S = NULL;
+  g_autoptr(GBytes) client_K = NULL;
+
+  salt = tl_srp_random_salt (&error);
+  g_assert_no_error (error);
+  verifier = tl_srp_compute_verifier (TL_SRP_DEFAULT_GROUP, TL_SRP_DEFAULT_HASH,
+                                      "alice", "correct horse", salt, &error);
+  g_assert_no_error (error);
+
+  /* v1/login/start: B goes to the client and, with b, into the store. */
+  started = tl_srp_server_new_with_b (TL_SRP_DEFAULT_GROUP, TL_SRP_DEFAULT_HASH,
+                                      "alice", salt, verifier, b, &error);
+  g_assert_no_error (error);
+  B = tl_srp_server_get_B (started);
+  g_assert_cmpuint (g_bytes_get_size (B), ==, 384);
+
+  client = tl_srp_client_new (TL_SRP_DEFAULT_GROUP, TL_SRP_DEFAULT_HASH,
+                              "alice", "correct horse", salt, B, &error);
+  g_assert_no_error (error);
+  A = tl_srp_client_get_A (client);
+  M1 = tl_srp_client_get_M1 (client);
+
+  /* v1/login/verify, both ways. */
+  normal = tl_srp_server_new_with_b (TL_SRP_DEFAULT_GROUP, TL_SRP_DEFAULT_HASH,
+                                     "alice", salt, verifier, b, &error);
+  g_assert_no_error (error);
+  restored = tl_srp_server_new_with_b_and_B (TL_SRP_DEFAULT_GROUP, TL_SRP_DEFAULT_HASH,
+                                             "alice", salt, verifier, b, B, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (restored);
+
+  restored_B = tl_srp_server_get_B (restored);
+  assert_bytes_equal (restored_B, B);
+  g_assert_null (tl_srp_server_get_M2 (restored));
+  g_assert_null (tl_srp_server_get_K (restored));
+
+  g_assert_true (tl_srp_server_verify (normal, A, M1, &error));
+  g_assert_no_error (error);
+  g_assert_true (tl_srp_server_verify (restored, A, M1, &error));
+  g_assert_no_error (error);
+
+  normal_M2 = tl_srp_server_get_M2 (normal);
+  restored_M2 = tl_srp_server_get_M2 (restored);
+  assert_bytes_equal (restored_M2, normal_M2);
+  normal_K = tl_srp_server_get_K (normal);
+  restored_K = tl_srp_server_get_K (restored);
+  assert_bytes_equal (restored_K, normal_K);
+  normal_S = tl_srp_server_get_S (normal);
+  restored_S = tl_srp_server_get_S (restored);
+  assert_bytes_equal (restored_S, normal_S);
+
+  g_assert_true (tl_srp_client_verify_M2 (client, restored_M2, &error));
+  g_assert_no_error (error);
+  client_K = tl_srp_client_get_K (client);
+  assert_bytes_equal (client_K, restored_K);
+
+  /* Still one proof per B. */
+  g_assert_false (tl_srp_server_verify (restored, A, M1, &error));
+  g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_LOGIN_EXPIRED);
+}
+
+/* RFC 5054 appendix B through the restoring constructor. */
+static void
+test_restored_server_rfc5054 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) salt = hex_bytes (RFC_s);
+  g_autoptr(GBytes) a = hex_bytes (RFC_a);
+  g_autoptr(GBytes) b = hex_bytes (RFC_b);
+  g_autoptr(GBytes) rfc_A = hex_bytes (RFC_A);
+  g_autoptr(GBytes) rfc_B = hex_bytes (RFC_B);
+  g_autoptr(GBytes) rfc_v = hex_bytes (RFC_v);
+  g_autoptr(TlSrpServer) server = NULL;
+  g_autoptr(TlSrpClient) client = NULL;
+  g_autoptr(GBytes) M1 = NULL;
+  g_autoptr(GBytes) M2 = NULL;
+  g_autoptr(GBytes) S = NULL;
+
+  g_assert_cmpuint (g_bytes_get_size (rfc_B), ==, 128);
+
+  server = tl_srp_server_new_with_b_and_B (TL_SRP_GROUP_1024, TL_SRP_HASH_SHA1,
+                                           RFC_I, salt, rfc_v, b, rfc_B, &error);
+  g_assert_no_error (error);
+  client = tl_srp_client_new_with_a (TL_SRP_GROUP_1024, TL_SRP_HASH_SHA1,
+                                     RFC_I, RFC_P, salt, rfc_B, a, &error);
+  g_assert_no_error (error);
+  M1 = tl_srp_client_get_M1 (client);
+
+  g_assert_true (tl_srp_server_verify (server, rfc_A, M1, &error));
+  g_assert_no_error (error);
+  S = tl_srp_server_get_S (server);
+  assert_bytes_hex (S, RFC_S);
+  M2 = tl_srp_server_get_M2 (server);
+  g_assert_true (tl_srp_client_verify_M2 (client, M2, &error));
+  g_assert_no_error (error);
+}
+
+static void
+assert_restore_refused (GBytes     *salt,
+                        GBytes     *verifier,
+                        GBytes     *b,
+                        GBytes     *stored_B,
+                        const char *message)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TlSrpServer) server = NULL;
+
+  server = tl_srp_server_new_with_b_and_B (TL_SRP_DEFAULT_GROUP, TL_SRP_DEFAULT_HASH,
+                                           "alice", salt, verifier, b, stored_B, &error);
+  g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, message));
+  g_assert_null (server);
+}
+
+static void
+test_restored_server_bad_B (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) salt = NULL;
+  g_autoptr(GBytes) verifier = NULL;
+  g_autoptr(GBytes) b = hex_bytes ("1111111111111111 2222222222222222 3333333333333333 4444444444444444");
+  g_autoptr(GBytes) zero_b = zero_bytes (32);
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autoptr(GBytes) N = prime_3072_bytes ();
+  g_autoptr(GBytes) padded_zero = zero_bytes (384);
+  g_autoptr(GBytes) oversize = NULL;
+  g_autoptr(GBytes) unpadded = NULL;
+  g_autoptr(GBytes) N_plus_one = NULL;
+  g_autoptr(GBytes) all_ones = NULL;
+  g_autoptr(GBytes) small_padded = NULL;
+  g_autoptr(GBytes) small = NULL;
+  g_autoptr(GBytes) B = NULL;
+  g_autoptr(GBytes) wrong_B = NULL;
+  g_autoptr(TlSrpServer) started = NULL;
+  g_autoptr(TlSrpServer) server = NULL;
+  g_autoptr(TlSrpClient) client = NULL;
+  g_autoptr(GBytes) A = NULL;
+  g_autoptr(GBytes) M1 = NULL;
+  BIGNUM *bn = BN_get_rfc3526_prime_3072 (NULL);
+  guint8 *ones = g_malloc (384);
+  guint8 *small_data = g_malloc0 (384);
+  guint8 *big = g_malloc0 (385);
+
+  memset (ones, 0xff, 384);
+  all_ones = g_bytes_new_take (ones, 384);
+  small_data[383] = 2;
+  small_padded = g_bytes_new_take (small_data, 384);
+  small = g_bytes_new_from_bytes (small_padded, 383, 1);
+  big[384] = 2;
+  oversize = g_bytes_new_take (big, 385);
+  g_assert_true (BN_add_word (bn, 1));
+  N_plus_one = bn_pad_bytes (bn, 384);
+  BN_free (bn);
+
+  salt = tl_srp_random_salt (&error);
+  g_assert_no_error (error);
+  verifier = tl_srp_compute_verifier (TL_SRP_DEFAULT_GROUP, TL_SRP_DEFAULT_HASH,
+                                      "alice", "pw", salt, &error);
+  g_assert_no_error (error);
+  started = tl_srp_server_new_with_b (TL_SRP_DEFAULT_GROUP, TL_SRP_DEFAULT_HASH,
+                                      "alice", salt, verifier, b, &error);
+  g_assert_no_error (error);
+  B = tl_srp_server_get_B (started);
+  unpadded = g_bytes_new_from_bytes (B, 1, g_bytes_get_size (B) - 1);
+
+  /* Not a group element, or not PAD(B): refused before any math. */
+  assert_restore_refused (salt, verifier, b, NULL, "stored SRP value B");
+  assert_restore_refused (salt, verifier, b, empty, "stored SRP value B");
+  assert_restore_refused (salt, verifier, b, padded_zero, "stored SRP value B");
+  assert_restore_refused (salt, verifier, b, N, "stored SRP value B");
+  assert_restore_refused (salt, verifier, b, N_plus_one, "stored SRP value B");
+  assert_restore_refused (salt, verifier, b, all_ones, "stored SRP value B");
+  assert_restore_refused (salt, verifier, b, oversize, "stored SRP value B");
+  assert_restore_refused (salt, verifier, b, unpadded, "stored SRP value B");
+  /* 2 is in range, but PAD(2) is what the client would have hashed. */
+  assert_restore_refused (salt, verifier, b, small, "stored SRP value B");
+
+  /* b is required and is checked as by tl_srp_server_new_with_b(). */
+  assert_restore_refused (salt, verifier, NULL, B, "private value");
+  assert_restore_refused (salt, verifier, empty, B, "private value");
+  assert_restore_refused (salt, verifier, zero_b, B, "private value");
+
+  /* So are the user's stored values. */
+  assert_restore_refused (salt, empty, b, B, "verifier");
+  assert_restore_refused (salt, N, b, B, "verifier");
+  assert_restore_refused (empty, verifier, b, B, "salt");
+
+  /* A well-formed B that is not this login's passes the checks (telling
+   * would need the exponentiation this constructor exists to skip), and
+   * the honest client's proof then fails. */
+  client = tl_srp_client_new (TL_SRP_DEFAULT_GROUP, TL_SRP_DEFAULT_HASH,
+                              "alice", "pw", salt, B, &error);
+  g_assert_no_error (error);
+  A = tl_srp_client_get_A (client);
+  M1 = tl_srp_client_get_M1 (client);
+  wrong_B = flip_bit (B, g_bytes_get_size (B) - 1);
+  server = tl_srp_server_new_with_b_and_B (TL_SRP_DEFAULT_GROUP, TL_SRP_DEFAULT_HASH,
+                                           "alice", salt, verifier, b, wrong_B, &error);
+  g_assert_no_error (error);
+  g_assert_false (tl_srp_server_verify (server, A, M1, &error));
+  g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_INVALID_CREDENTIALS);
+  g_assert_null (tl_srp_server_get_M2 (server));
+  g_clear_error (&error);
+  g_clear_pointer (&server, tl_srp_server_free);
+
+  /* The right B with the same client works: the refusal above was B's. */
+  server = tl_srp_server_new_with_b_and_B (TL_SRP_DEFAULT_GROUP, TL_SRP_DEFAULT_HASH,
+                                           "alice", salt, verifier, b, B, &error);
+  g_assert_no_error (error);
+  g_assert_true (tl_srp_server_verify (server, A, M1, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_random_values (void)
 {
@@ -841,6 +1077,9 @@ main (int   argc,
   g_test_add_func ("/tl/srp/wrong-M2", test_wrong_M2);
   g_test_add_func ("/tl/srp/bad-input", test_bad_input);
   g_test_add_func ("/tl/srp/random-values", test_random_values);
+  g_test_add_func ("/tl/srp/restored-server", test_restored_server);
+  g_test_add_func ("/tl/srp/restored-server-rfc5054", test_restored_server_rfc5054);
+  g_test_add_func ("/tl/srp/restored-server-bad-B", test_restored_server_bad_B);
 
   return g_test_run ();
 }

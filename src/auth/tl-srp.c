@@ -67,7 +67,7 @@ static const char * const hash_names[] = {
  * step, so they travel together. */
 typedef struct
 {
-  const EVP_MD *md;
+  EVP_MD       *md;
   gsize         length;
   BIGNUM       *N;
   BIGNUM       *g;
@@ -280,6 +280,7 @@ load_prime (TlSrpGroup group)
 static void
 params_clear (Params *params)
 {
+  g_clear_pointer (&params->md, EVP_MD_free);
   g_clear_pointer (&params->N, BN_free);
   g_clear_pointer (&params->g, BN_free);
   g_clear_pointer (&params->k, BN_free);
@@ -312,13 +313,16 @@ params_init (Params     *params,
              TlSrpGroup  group,
              TlSrpHash   hash)
 {
-  params->md = hash_md (hash);
+  /* Fetched explicitly: the EVP_sha256() of old makes OpenSSL 3 fetch
+   * the implementation again on every EVP_DigestInit_ex(), which costs
+   * more than hashing the few hundred bytes of a step. */
+  params->md = EVP_MD_fetch (NULL, hash == TL_SRP_HASH_SHA1 ? "SHA1" : "SHA256", NULL);
   params->length = groups[group].length;
   params->N = load_prime (group);
   params->g = BN_new ();
   params->k = NULL;
 
-  if (params->N == NULL || params->g == NULL ||
+  if (params->md == NULL || params->N == NULL || params->g == NULL ||
       !BN_set_word (params->g, groups[group].generator))
     goto fail;
 
@@ -333,6 +337,42 @@ params_init (Params     *params,
 fail:
   params_clear (params);
   return FALSE;
+}
+
+/* The group's numbers and the digest are the same for every login: made
+ * once per group and hash, then shared read-only (OpenSSL only reads
+ * them), by clients' SRP threads too. A failed attempt is not
+ * remembered. */
+static const Params *
+params_get (TlSrpGroup group,
+            TlSrpHash  hash)
+{
+  static gpointer cache[G_N_ELEMENTS (groups)][G_N_ELEMENTS (hash_names)];
+  static GMutex lock;
+  Params *params = g_atomic_pointer_get (&cache[group][hash]);
+
+  if (G_LIKELY (params != NULL))
+    return params;
+
+  g_mutex_lock (&lock);
+  params = cache[group][hash];
+  if (params == NULL)
+    {
+      Params *fresh = g_new0 (Params, 1);
+
+      if (params_init (fresh, group, hash))
+        {
+          params = fresh;
+          g_atomic_pointer_set (&cache[group][hash], fresh);
+        }
+      else
+        {
+          g_free (fresh);
+        }
+    }
+  g_mutex_unlock (&lock);
+
+  return params;
 }
 
 /* x = H(s | H(I | ":" | P)); out holds a secret. */
@@ -733,7 +773,7 @@ tl_srp_compute_verifier (TlSrpGroup   group,
                          GBytes      *salt,
                          GError     **error)
 {
-  Params params;
+  const Params *params;
   BN_CTX *ctx = NULL;
   BIGNUM *x = NULL;
   BIGNUM *v = NULL;
@@ -760,20 +800,20 @@ tl_srp_compute_verifier (TlSrpGroup   group,
       return NULL;
     }
 
-  if (!params_init (&params, group, hash))
+  if ((params = params_get (group, hash)) == NULL)
     {
       set_crypto_error (error);
       return NULL;
     }
 
   ctx = BN_CTX_secure_new ();
-  x = compute_x_bn (params.md, username, password, salt);
+  x = compute_x_bn (params->md, username, password, salt);
   v = BN_new ();
 
   if (ctx != NULL && x != NULL && v != NULL)
     {
       BN_set_flags (x, BN_FLG_CONSTTIME);
-      if (BN_mod_exp (v, params.g, x, params.N, ctx))
+      if (BN_mod_exp (v, params->g, x, params->N, ctx))
         result = bn_to_bytes (v, TRUE);
     }
 
@@ -783,7 +823,6 @@ tl_srp_compute_verifier (TlSrpGroup   group,
   BN_clear_free (x);
   BN_clear_free (v);
   BN_CTX_free (ctx);
-  params_clear (&params);
 
   return result;
 }
@@ -798,17 +837,16 @@ GBytes *
 tl_srp_compute_k (TlSrpGroup group,
                   TlSrpHash  hash)
 {
-  Params params;
+  const Params *params;
   GBytes *bytes;
 
   g_return_val_if_fail (GROUP_IS_VALID (group), NULL);
   g_return_val_if_fail (HASH_IS_VALID (hash), NULL);
 
-  if (!params_init (&params, group, hash))
+  if ((params = params_get (group, hash)) == NULL)
     return NULL;
 
-  bytes = bn_to_bytes (params.k, FALSE);
-  params_clear (&params);
+  bytes = bn_to_bytes (params->k, FALSE);
 
   return bytes;
 }
@@ -827,7 +865,7 @@ tl_srp_compute_u (TlSrpGroup  group,
                   GBytes     *A,
                   GBytes     *B)
 {
-  Params params;
+  const Params *params;
   BIGNUM *A_bn = NULL;
   BIGNUM *B_bn = NULL;
   BIGNUM *u = NULL;
@@ -838,25 +876,24 @@ tl_srp_compute_u (TlSrpGroup  group,
   g_return_val_if_fail (A != NULL, NULL);
   g_return_val_if_fail (B != NULL, NULL);
 
-  if (!params_init (&params, group, hash))
+  if ((params = params_get (group, hash)) == NULL)
     return NULL;
 
-  if (g_bytes_get_size (A) > 0 && g_bytes_get_size (A) <= params.length &&
-      g_bytes_get_size (B) > 0 && g_bytes_get_size (B) <= params.length)
+  if (g_bytes_get_size (A) > 0 && g_bytes_get_size (A) <= params->length &&
+      g_bytes_get_size (B) > 0 && g_bytes_get_size (B) <= params->length)
     {
       A_bn = bn_from_bytes (A);
       B_bn = bn_from_bytes (B);
     }
 
   if (A_bn != NULL && B_bn != NULL)
-    u = compute_u_bn (&params, A_bn, B_bn);
+    u = compute_u_bn (params, A_bn, B_bn);
   if (u != NULL)
     bytes = bn_to_bytes (u, FALSE);
 
   BN_free (A_bn);
   BN_free (B_bn);
   BN_free (u);
-  params_clear (&params);
 
   return bytes;
 }
@@ -933,7 +970,7 @@ tl_srp_client_new_with_a (TlSrpGroup   group,
                           GError     **error)
 {
   g_autoptr(TlSrpClient) client = NULL;
-  Params params;
+  const Params *params;
   BN_CTX *ctx = NULL;
   BIGNUM *B_bn = NULL;
   BIGNUM *a_bn = NULL;
@@ -965,13 +1002,13 @@ tl_srp_client_new_with_a (TlSrpGroup   group,
       return NULL;
     }
 
-  if (!params_init (&params, group, hash))
+  if ((params = params_get (group, hash)) == NULL)
     {
       set_crypto_error (error);
       return NULL;
     }
 
-  B_bn = bn_from_group_element (&params, B);
+  B_bn = bn_from_group_element (params, B);
   if (B_bn == NULL)
     {
       set_invalid_server_value (error);
@@ -987,7 +1024,7 @@ tl_srp_client_new_with_a (TlSrpGroup   group,
   base = BN_secure_new ();
   exponent = BN_secure_new ();
   S = BN_secure_new ();
-  x = compute_x_bn (params.md, username, password, salt);
+  x = compute_x_bn (params->md, username, password, salt);
   if (ctx == NULL || A_bn == NULL || base == NULL || exponent == NULL ||
       S == NULL || x == NULL)
     {
@@ -999,13 +1036,13 @@ tl_srp_client_new_with_a (TlSrpGroup   group,
   BN_set_flags (exponent, BN_FLG_CONSTTIME);
 
   /* A = g^a */
-  if (!BN_mod_exp (A_bn, params.g, a_bn, params.N, ctx))
+  if (!BN_mod_exp (A_bn, params->g, a_bn, params->N, ctx))
     {
       set_crypto_error (error);
       goto out;
     }
 
-  u = compute_u_bn (&params, A_bn, B_bn);
+  u = compute_u_bn (params, A_bn, B_bn);
   if (u == NULL)
     {
       set_crypto_error (error);
@@ -1019,22 +1056,22 @@ tl_srp_client_new_with_a (TlSrpGroup   group,
     }
 
   /* S = (B - k * g^x) ^ (a + u * x) */
-  if (!BN_mod_exp (base, params.g, x, params.N, ctx) ||
-      !BN_mod_mul (base, params.k, base, params.N, ctx) ||
-      !BN_mod_sub (base, B_bn, base, params.N, ctx) ||
+  if (!BN_mod_exp (base, params->g, x, params->N, ctx) ||
+      !BN_mod_mul (base, params->k, base, params->N, ctx) ||
+      !BN_mod_sub (base, B_bn, base, params->N, ctx) ||
       !BN_mul (exponent, u, x, ctx) ||
       !BN_add (exponent, exponent, a_bn) ||
-      !BN_mod_exp (S, base, exponent, params.N, ctx))
+      !BN_mod_exp (S, base, exponent, params->N, ctx))
     {
       set_crypto_error (error);
       goto out;
     }
 
   client = g_new0 (TlSrpClient, 1);
-  client->A = bn_to_pad_bytes (A_bn, params.length);
+  client->A = bn_to_pad_bytes (A_bn, params->length);
   client->S = bn_to_bytes (S, TRUE);
   if (client->A == NULL || client->S == NULL ||
-      !compute_proofs (&params, username, salt, A_bn, B_bn, S, &client->proofs))
+      !compute_proofs (params, username, salt, A_bn, B_bn, S, &client->proofs))
     {
       set_crypto_error (error);
       goto out;
@@ -1052,7 +1089,6 @@ out:
   BN_clear_free (exponent);
   BN_clear_free (S);
   BN_CTX_free (ctx);
-  params_clear (&params);
 
   return ok ? g_steal_pointer (&client) : NULL;
 }
@@ -1153,16 +1189,16 @@ tl_srp_client_free (TlSrpClient *client)
 
 struct _TlSrpServer
 {
-  Params   params;
-  char    *username;
-  GBytes  *salt;
-  BIGNUM  *v;
-  BIGNUM  *b;
-  BIGNUM  *B;
-  GBytes  *B_bytes;
-  gboolean used;
-  GBytes  *S;
-  Proofs   proofs;
+  const Params *params;   /* shared, see params_get() */
+  char         *username;
+  GBytes       *salt;
+  BIGNUM       *v;
+  BIGNUM       *b;
+  BIGNUM       *B;
+  GBytes       *B_bytes;
+  gboolean      used;
+  GBytes       *S;
+  Proofs        proofs;
 };
 
 /**
@@ -1179,6 +1215,55 @@ tl_srp_server_new (TlSrpGroup   group,
                    GError     **error)
 {
   return tl_srp_server_new_with_b (group, hash, username, salt, verifier, NULL, error);
+}
+
+/* What both server constructors check and keep: the username, salt, v
+ * and b. B is left to the caller. */
+static TlSrpServer *
+server_new_common (TlSrpGroup   group,
+                   TlSrpHash    hash,
+                   const char  *username,
+                   GBytes      *salt,
+                   GBytes      *verifier,
+                   GBytes      *b,
+                   GError     **error)
+{
+  g_autoptr(TlSrpServer) server = NULL;
+
+  if (!check_username (username, error))
+    return NULL;
+
+  if (salt == NULL || g_bytes_get_size (salt) == 0)
+    {
+      g_set_error_literal (error, TL_AUTH_ERROR, TL_AUTH_ERROR_INVALID_INPUT,
+                           _("The stored SRP salt is empty. Set the password again."));
+      return NULL;
+    }
+
+  server = g_new0 (TlSrpServer, 1);
+  server->params = params_get (group, hash);
+  if (server->params == NULL)
+    {
+      set_crypto_error (error);
+      return NULL;
+    }
+
+  server->username = g_strdup (username);
+  server->salt = g_bytes_ref (salt);
+
+  server->v = bn_from_group_element (server->params, verifier);
+  if (server->v == NULL)
+    {
+      g_set_error_literal (error, TL_AUTH_ERROR, TL_AUTH_ERROR_INVALID_INPUT,
+                           _("The stored SRP verifier is invalid. Set the password again."));
+      return NULL;
+    }
+
+  server->b = ephemeral_new (b, error);
+  if (server->b == NULL)
+    return NULL;
+
+  return g_steal_pointer (&server);
 }
 
 /**
@@ -1210,36 +1295,8 @@ tl_srp_server_new_with_b (TlSrpGroup   group,
   g_return_val_if_fail (HASH_IS_VALID (hash), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_username (username, error))
-    return NULL;
-
-  if (salt == NULL || g_bytes_get_size (salt) == 0)
-    {
-      g_set_error_literal (error, TL_AUTH_ERROR, TL_AUTH_ERROR_INVALID_INPUT,
-                           _("The stored SRP salt is empty. Set the password again."));
-      return NULL;
-    }
-
-  server = g_new0 (TlSrpServer, 1);
-  if (!params_init (&server->params, group, hash))
-    {
-      set_crypto_error (error);
-      return NULL;
-    }
-
-  server->username = g_strdup (username);
-  server->salt = g_bytes_ref (salt);
-
-  server->v = bn_from_group_element (&server->params, verifier);
-  if (server->v == NULL)
-    {
-      g_set_error_literal (error, TL_AUTH_ERROR, TL_AUTH_ERROR_INVALID_INPUT,
-                           _("The stored SRP verifier is invalid. Set the password again."));
-      return NULL;
-    }
-
-  server->b = ephemeral_new (b, error);
-  if (server->b == NULL)
+  server = server_new_common (group, hash, username, salt, verifier, b, error);
+  if (server == NULL)
     return NULL;
 
   ctx = BN_CTX_secure_new ();
@@ -1248,11 +1305,11 @@ tl_srp_server_new_with_b (TlSrpGroup   group,
 
   /* B = (k*v + g^b) mod N */
   if (ctx == NULL || g_b == NULL || server->B == NULL ||
-      !BN_mod_exp (g_b, server->params.g, server->b, server->params.N, ctx) ||
-      !BN_mod_mul (server->B, server->params.k, server->v, server->params.N, ctx) ||
-      !BN_mod_add (server->B, server->B, g_b, server->params.N, ctx) ||
+      !BN_mod_exp (g_b, server->params->g, server->b, server->params->N, ctx) ||
+      !BN_mod_mul (server->B, server->params->k, server->v, server->params->N, ctx) ||
+      !BN_mod_add (server->B, server->B, g_b, server->params->N, ctx) ||
       BN_is_zero (server->B) ||
-      (server->B_bytes = bn_to_pad_bytes (server->B, server->params.length)) == NULL)
+      (server->B_bytes = bn_to_pad_bytes (server->B, server->params->length)) == NULL)
     {
       set_crypto_error (error);
       g_clear_pointer (&server, tl_srp_server_free);
@@ -1260,6 +1317,66 @@ tl_srp_server_new_with_b (TlSrpGroup   group,
 
   BN_clear_free (g_b);
   BN_CTX_free (ctx);
+
+  return g_steal_pointer (&server);
+}
+
+/**
+ * tl_srp_server_new_with_b_and_B:
+ * @salt: the user's stored salt
+ * @verifier: the user's stored verifier v
+ * @b: the private value, big-endian, as given to tl_srp_server_new_with_b()
+ * @B: PAD(B) as tl_srp_server_get_B() returned it for that @b and @verifier
+ *
+ * Restores the server side of a login between its two requests without
+ * computing B = k*v + g^b again: that exponentiation was a quarter of a
+ * server's work per login. @B is only checked to be a group element of
+ * the padded length, not recomputed: one that does not belong to @b and
+ * @verifier (a corrupted store) gives a different u and M1 than the
+ * client's, so the proof fails as with a wrong password.
+ *
+ * Returns: (transfer full) (nullable): the server side of one login, or
+ *   %NULL with @error set to %TL_AUTH_ERROR_INVALID_INPUT when the stored
+ *   values are unusable (including @B not PAD(B) of a value in 0 < B < N)
+ */
+TlSrpServer *
+tl_srp_server_new_with_b_and_B (TlSrpGroup   group,
+                                TlSrpHash    hash,
+                                const char  *username,
+                                GBytes      *salt,
+                                GBytes      *verifier,
+                                GBytes      *b,
+                                GBytes      *B,
+                                GError     **error)
+{
+  g_autoptr(TlSrpServer) server = NULL;
+
+  g_return_val_if_fail (GROUP_IS_VALID (group), NULL);
+  g_return_val_if_fail (HASH_IS_VALID (hash), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* Without b this would be a fresh login whose B nobody has seen. */
+  if (b == NULL || g_bytes_get_size (b) == 0)
+    {
+      g_set_error_literal (error, TL_AUTH_ERROR, TL_AUTH_ERROR_INVALID_INPUT,
+                           _("The stored SRP private value is missing. Log in again."));
+      return NULL;
+    }
+
+  server = server_new_common (group, hash, username, salt, verifier, b, error);
+  if (server == NULL)
+    return NULL;
+
+  /* Exactly PAD(B): the client hashed these bytes into u and M1. */
+  if (B == NULL || g_bytes_get_size (B) != server->params->length ||
+      (server->B = bn_from_group_element (server->params, B)) == NULL)
+    {
+      g_set_error_literal (error, TL_AUTH_ERROR, TL_AUTH_ERROR_INVALID_INPUT,
+                           _("The stored SRP value B is invalid. Log in again."));
+      return NULL;
+    }
+
+  server->B_bytes = g_bytes_ref (B);
 
   return g_steal_pointer (&server);
 }
@@ -1309,7 +1426,7 @@ tl_srp_server_verify (TlSrpServer  *server,
   g_return_val_if_fail (server != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  params = &server->params;
+  params = server->params;
 
   if (server->used)
     {
@@ -1433,7 +1550,6 @@ tl_srp_server_free (TlSrpServer *server)
   if (server == NULL)
     return;
 
-  params_clear (&server->params);
   g_clear_pointer (&server->username, g_free);
   g_clear_pointer (&server->salt, g_bytes_unref);
   g_clear_pointer (&server->v, BN_clear_free);

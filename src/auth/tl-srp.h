@@ -103,6 +103,17 @@ TlSrpServer *tl_srp_server_new_with_b (TlSrpGroup   group,
                                        GBytes      *verifier,
                                        GBytes      *b,
                                        GError     **error);
+/* The server side again, between a login's two requests, from the b and
+ * PAD(B) kept at start: no exponentiation. Checks that @B is PAD(B) of a
+ * value in 0 < B < N (TL_AUTH_ERROR_INVALID_INPUT otherwise). */
+TlSrpServer *tl_srp_server_new_with_b_and_B (TlSrpGroup   group,
+                                             TlSrpHash    hash,
+                                             const char  *username,
+                                             GBytes      *salt,
+                                             GBytes      *verifier,
+                                             GBytes      *b,
+                                             GBytes      *B,
+                                             GError     **error);
 GBytes      *tl_srp_server_get_B      (TlSrpServer *server);  /* PAD(B) */
 /* Checks A (TL_AUTH_ERROR_BAD_REQUEST when A mod N == 0) and M1 in
  * constant time (TL_AUTH_ERROR_INVALID_CREDENTIALS on mismatch); on

@@ -79,7 +79,7 @@ tl_authd_api_login_start (TlAuthdRequest *req)
   B = tl_srp_server_get_B (srp);
 
   client = tl_authd_request_dup_client (req);
-  login_id = tl_authd_login_create (db, req->mode, username, user->id, client, req->ip, b, now,
+  login_id = tl_authd_login_create (db, req->mode, username, user->id, client, req->ip, b, B, now,
                                     TL_AUTHD_LOGIN_SECONDS, &error);
   if (login_id == NULL)
     {
@@ -315,16 +315,32 @@ tl_authd_api_login_verify (TlAuthdRequest *req)
     }
   if (locked_for > 0)
     {
+      /* One transaction: one commit, and no audit row without the
+       * login's end. */
+      gboolean in_transaction = tl_authd_db_begin (db, NULL);
+
       tl_authd_login_delete (db, login->id, NULL);
       tl_authd_audit (db, login->mode, login->username, "password", "locked", login->ip, NULL);
+      if (in_transaction)
+        tl_authd_db_commit (db, NULL);
       reply_locked (req, locked_for);
       return;
     }
 
-  srp = tl_srp_server_new_with_b (TL_SRP_DEFAULT_GROUP, TL_SRP_DEFAULT_HASH, login->username,
-                                  user->salt, user->verifier, login->srp_b, &error);
+  /* B was computed at start and stored with b: restoring it saves a
+   * modular exponentiation, a quarter of the SRP math per login. Logins
+   * started by a server from before schema version 2 have only b. */
+  if (login->srp_B != NULL)
+    srp = tl_srp_server_new_with_b_and_B (TL_SRP_DEFAULT_GROUP, TL_SRP_DEFAULT_HASH, login->username,
+                                          user->salt, user->verifier, login->srp_b, login->srp_B,
+                                          &error);
+  else
+    srp = tl_srp_server_new_with_b (TL_SRP_DEFAULT_GROUP, TL_SRP_DEFAULT_HASH, login->username,
+                                    user->salt, user->verifier, login->srp_b, &error);
   if (srp == NULL)
     {
+      /* Unusable stored values: this login can never succeed. */
+      tl_authd_login_delete (db, login->id, NULL);
       tl_authd_request_reply_gerror (req, error);
       return;
     }
@@ -388,13 +404,26 @@ tl_authd_api_login_verify (TlAuthdRequest *req)
       return;
     }
 
-  if (!tl_authd_login_set_state (db, login->id, TL_AUTHD_LOGIN_SECOND_FACTOR,
-                                 now + TL_AUTHD_LOGIN_SECONDS, &error))
+  /* The state and its audit row in one transaction: one commit instead
+   * of two. */
+  if (!tl_authd_db_begin (db, &error))
     {
       tl_authd_request_reply_gerror (req, error);
       return;
     }
+  if (!tl_authd_login_set_state (db, login->id, TL_AUTHD_LOGIN_SECOND_FACTOR,
+                                 now + TL_AUTHD_LOGIN_SECONDS, &error))
+    {
+      tl_authd_db_rollback (db);
+      tl_authd_request_reply_gerror (req, error);
+      return;
+    }
   tl_authd_audit (db, login->mode, login->username, "password", "ok", login->ip, NULL);
+  if (!tl_authd_db_commit (db, &error))
+    {
+      tl_authd_request_reply_gerror (req, error);
+      return;
+    }
 
   json_builder_set_member_name (builder, "next");
   json_builder_add_string_value (builder, "second_factor");

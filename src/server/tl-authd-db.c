@@ -149,6 +149,12 @@ static const char * const migrations[] = {
   "  detail TEXT"
   ");"
   "CREATE INDEX audit_user ON audit (mode, username);",
+
+  /* 1 -> 2: PAD(B) as sent at v1/login/start, so that verify restores
+   * the SRP state from b and B instead of computing B again. Logins
+   * started before have none and are verified the old way. (SQLite's
+   * names ignore case: "srp_B" would be srp_b.) */
+  "ALTER TABLE logins ADD COLUMN srp_B_pad BLOB;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == TL_AUTHD_SCHEMA_VERSION);
@@ -534,18 +540,20 @@ tl_authd_stmt_is_null (TlAuthdStmt *stmt,
   return sqlite3_column_type (stmt, column) == SQLITE_NULL;
 }
 
+/* Cached statements like any other: sqlite3_exec() would parse and
+ * prepare them again for every transaction. */
 gboolean
 tl_authd_db_begin (TlAuthdDb  *db,
                    GError    **error)
 {
-  return exec (db, "BEGIN IMMEDIATE", error);
+  return tl_authd_db_run (db, NULL, error, "BEGIN IMMEDIATE", "");
 }
 
 gboolean
 tl_authd_db_commit (TlAuthdDb  *db,
                     GError    **error)
 {
-  if (exec (db, "COMMIT", error))
+  if (tl_authd_db_run (db, NULL, error, "COMMIT", ""))
     return TRUE;
 
   tl_authd_db_rollback (db);
@@ -556,7 +564,7 @@ void
 tl_authd_db_rollback (TlAuthdDb *db)
 {
   if (!sqlite3_get_autocommit (db->handle))
-    exec (db, "ROLLBACK", NULL);
+    tl_authd_db_run (db, NULL, NULL, "ROLLBACK", "");
 }
 
 GBytes *

@@ -15,7 +15,7 @@ typedef struct _TlAuthdDb TlAuthdDb;
 typedef sqlite3_stmt TlAuthdStmt;
 
 #define TL_AUTHD_DB_FILE_NAME "authd.sqlite3"
-#define TL_AUTHD_SCHEMA_VERSION 1
+#define TL_AUTHD_SCHEMA_VERSION 2
 
 /* Opens (creating when @create) and migrates @path. */
 TlAuthdDb    *tl_authd_db_open         (const char   *path,

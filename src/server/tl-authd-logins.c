@@ -15,7 +15,7 @@ static const char * const push_status_names[] = { "pending", "approved", "denied
 #define LOGIN_COLUMNS \
   "id, mode, username, coalesce (user_id, 0), client, ip, srp_b, state, created_at, " \
   "expires_at, device_id, method, challenge, code_hash, coalesce (code_expires_at, 0), " \
-  "coalesce (resend_at, 0), answer_failures"
+  "coalesce (resend_at, 0), answer_failures, srp_B_pad"
 
 void
 tl_authd_login_free (TlAuthdLogin *login)
@@ -28,6 +28,7 @@ tl_authd_login_free (TlAuthdLogin *login)
   g_free (login->client);
   g_free (login->ip);
   g_clear_pointer (&login->srp_b, g_bytes_unref);
+  g_clear_pointer (&login->srp_B, g_bytes_unref);
   g_free (login->device_id);
   g_free (login->method);
   g_free (login->challenge);
@@ -82,6 +83,7 @@ tl_authd_login_lookup (TlAuthdDb   *db,
   login->code_expires_at = tl_authd_stmt_int (stmt, 14);
   login->resend_at = tl_authd_stmt_int (stmt, 15);
   login->answer_failures = tl_authd_stmt_int (stmt, 16);
+  login->srp_B = tl_authd_stmt_dup_bytes (stmt, 17);
 
   return login;
 }
@@ -94,6 +96,7 @@ tl_authd_login_create (TlAuthdDb   *db,
                        const char  *client,
                        const char  *ip,
                        GBytes      *srp_b,
+                       GBytes      *srp_B,
                        gint64       now,
                        gint64       lifetime,
                        GError     **error)
@@ -101,10 +104,11 @@ tl_authd_login_create (TlAuthdDb   *db,
   g_autofree char *id = tl_authd_random_token (18);
 
   if (!tl_authd_db_run (db, NULL, error,
-                        "INSERT INTO logins (id, mode, username, user_id, client, ip, srp_b, state, "
-                        "created_at, expires_at) VALUES (?, ?, ?, nullif (?, 0), ?, ?, ?, 'password', ?, ?)",
-                        "tttittbii", id, tl_mode_to_string (mode), username, user_id, client, ip,
-                        srp_b, now, now + lifetime))
+                        "INSERT INTO logins (id, mode, username, user_id, client, ip, srp_b, srp_B_pad, "
+                        "state, created_at, expires_at) "
+                        "VALUES (?, ?, ?, nullif (?, 0), ?, ?, ?, ?, 'password', ?, ?)",
+                        "tttittbbii", id, tl_mode_to_string (mode), username, user_id, client, ip,
+                        srp_b, srp_B, now, now + lifetime))
     return NULL;
 
   return g_steal_pointer (&id);
@@ -126,7 +130,8 @@ tl_authd_login_set_state (TlAuthdDb          *db,
                           GError            **error)
 {
   return tl_authd_db_run (db, NULL, error,
-                          "UPDATE logins SET state = ?, expires_at = ?, srp_b = NULL WHERE id = ?",
+                          "UPDATE logins SET state = ?, expires_at = ?, srp_b = NULL, srp_B_pad = NULL "
+                          "WHERE id = ?",
                           "tit", state_names[state], expires_at, id);
 }
 

@@ -28,6 +28,8 @@ typedef struct
   char              *client;
   char              *ip;
   GBytes            *srp_b;            /* NULL once verify ran */
+  GBytes            *srp_B;            /* PAD(B) as sent; NULL once verify ran, or
+                                        * for a login started before schema 2 */
   TlAuthdLoginState  state;
   gint64             created_at;
   gint64             expires_at;
@@ -54,13 +56,14 @@ char         *tl_authd_login_create         (TlAuthdDb     *db,
                                              const char    *client,
                                              const char    *ip,
                                              GBytes        *srp_b,
+                                             GBytes        *srp_B,
                                              gint64         now,
                                              gint64         lifetime,
                                              GError       **error);
 gboolean      tl_authd_login_delete         (TlAuthdDb     *db,
                                              const char    *id,
                                              GError       **error);
-/* Sets state and expiry and forgets b. */
+/* Sets state and expiry and forgets b and B. */
 gboolean      tl_authd_login_set_state      (TlAuthdDb     *db,
                                              const char    *id,
                                              TlAuthdLoginState state,
