@@ -26,6 +26,8 @@ typedef struct
   Watched      *watched;
   TlKeyRequest *request;
   gboolean      approve;
+  gboolean      responding;
+  gboolean      withdrawn;
 } Pending;
 
 struct _Watch
@@ -39,6 +41,8 @@ struct _Watch
   GPtrArray    *watched;     /* Watched* */
   GQueue        queue;       /* Pending*, waiting for the person */
   Pending      *current;     /* being asked about or answered */
+  GCancellable *question;    /* the questions about current */
+  gulong        question_handler;
   gboolean      stopping;
 };
 
@@ -59,8 +63,46 @@ watched_free (Watched *watched)
 }
 
 static void
+cancel_question (GCancellable *command,
+                 GCancellable *question)
+{
+  g_cancellable_cancel (question);
+}
+
+/* Ctrl+C cancels the command, and with it the question being asked; a
+ * withdrawn request cancels only its own question. */
+static GCancellable *
+new_question (Watch *self)
+{
+  g_autoptr(GCancellable) question = g_cancellable_new ();
+
+  if (self->question != NULL)
+    {
+      g_cancellable_disconnect (self->command.cancellable, self->question_handler);
+      g_clear_object (&self->question);
+    }
+  self->question = g_object_ref (question);
+  self->question_handler = g_cancellable_connect (self->command.cancellable,
+                                                  G_CALLBACK (cancel_question),
+                                                  g_object_ref (question), g_object_unref);
+  return self->question;
+}
+
+static void
+clear_question (Watch *self)
+{
+  if (self->question == NULL)
+    return;
+
+  g_cancellable_disconnect (self->command.cancellable, self->question_handler);
+  self->question_handler = 0;
+  g_clear_object (&self->question);
+}
+
+static void
 watch_clear (Watch *self)
 {
+  clear_question (self);
   tl_key_filter_clear (&self->filter);
   g_clear_object (&self->store);
   g_clear_pointer (&self->devices, g_ptr_array_unref);
@@ -111,6 +153,14 @@ request_summary (const TlKeyRequest *request)
 static void process_queue (Watch *self);
 
 static void
+drop_current (Watch *self)
+{
+  clear_question (self);
+  g_clear_pointer (&self->current, pending_free);
+  process_queue (self);
+}
+
+static void
 responded_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
@@ -135,11 +185,7 @@ responded_cb (GObject      *object,
     g_print (_("Denied: %s\n"), summary);
 
   if (pending == self->current)
-    {
-      self->current = NULL;
-      pending_free (pending);
-      process_queue (self);
-    }
+    drop_current (self);
   else
     pending_free (pending);
 }
@@ -150,6 +196,7 @@ respond (Watch   *self,
          gboolean approve)
 {
   pending->approve = approve;
+  pending->responding = TRUE;
   tl_key_watcher_respond_async (pending->watched->watcher, pending->request->push_id,
                                 approve, self->command.cancellable,
                                 responded_cb, pending);
@@ -168,6 +215,12 @@ approve_pin_cb (GObject      *object,
     return;
 
   secret = tl_key_pin_unlock_finish (result, NULL, &error);
+  if (secret == NULL && self->current->withdrawn)
+    {
+      drop_current (self);
+      return;
+    }
+
   if (secret != NULL)
     {
       respond (self, self->current, TRUE);
@@ -201,6 +254,12 @@ decision_cb (GObject      *object,
     return;
 
   answer = tl_key_prompt_read_line_finish (TL_KEY_PROMPT (object), result, &error);
+  if (answer == NULL && self->current->withdrawn)
+    {
+      drop_current (self);
+      return;
+    }
+
   if (answer == NULL)
     {
       if (g_error_matches (error, TL_KEY_ERROR, TL_KEY_ERROR_NO_INPUT))
@@ -217,7 +276,7 @@ decision_cb (GObject      *object,
       TlKeyDevice *device = tl_key_watcher_get_device (self->current->watched->watcher);
 
       tl_key_pin_unlock_async (self->command.prompt, device, _("PIN to approve: "),
-                               self->command.cancellable, approve_pin_cb, self);
+                               self->question, approve_pin_cb, self);
       return;
     }
 
@@ -238,7 +297,7 @@ ask_decision (Watch *self)
 {
   tl_key_prompt_read_line_async (self->command.prompt,
                                  _("Approve this login? [approve/deny]: "), FALSE,
-                                 self->command.cancellable, decision_cb, self);
+                                 self->question, decision_cb, self);
 }
 
 static void
@@ -250,6 +309,7 @@ process_queue (Watch *self)
     return;
 
   self->current = g_queue_pop_head (&self->queue);
+  new_question (self);
   details = tl_key_request_describe (self->current->request);
   g_print (_("\nLogin request:\n%s"), details);
 
@@ -282,6 +342,48 @@ request_cb (TlKeyWatcher *watcher,
 
   g_queue_push_tail (&self->queue, pending);
   process_queue (self);
+}
+
+static void
+print_withdrawn (const Pending *pending)
+{
+  g_autofree char *summary = request_summary (pending->request);
+
+  g_print (_("\nNo longer open: %s (the login ended, timed out or went on with a code).\n"), summary);
+}
+
+static void
+withdrawn_cb (TlKeyWatcher *watcher,
+              const char   *push_id,
+              Watched      *watched)
+{
+  Watch *self = watched->watch;
+  Pending *current = self->current;
+
+  if (self->stopping)
+    return;
+
+  for (GList *l = self->queue.head; l != NULL; l = l->next)
+    {
+      Pending *pending = l->data;
+
+      if (pending->watched == watched && g_str_equal (pending->request->push_id, push_id))
+        {
+          print_withdrawn (pending);
+          g_queue_delete_link (&self->queue, l);
+          pending_free (pending);
+          return;
+        }
+    }
+
+  /* Once answered, the server stops listing it: that is no news. */
+  if (current != NULL && current->watched == watched && !current->responding &&
+      g_str_equal (current->request->push_id, push_id))
+    {
+      print_withdrawn (current);
+      current->withdrawn = TRUE;
+      g_cancellable_cancel (self->question);
+    }
 }
 
 static void
@@ -362,6 +464,7 @@ unlocked_cb (GObject      *object,
   g_signal_connect (watched->watcher, "connection-lost", G_CALLBACK (connection_lost_cb), watched);
   g_signal_connect (watched->watcher, "notify::connected", G_CALLBACK (connected_cb), watched);
   g_signal_connect (watched->watcher, "failed", G_CALLBACK (failed_cb), watched);
+  g_signal_connect (watched->watcher, "withdrawn", G_CALLBACK (withdrawn_cb), watched);
   g_ptr_array_add (self->watched, watched);
 
   unlock_next (self);

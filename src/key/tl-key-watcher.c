@@ -45,6 +45,7 @@ enum {
   SIGNAL_REQUEST,
   SIGNAL_CONNECTION_LOST,
   SIGNAL_FAILED,
+  SIGNAL_WITHDRAWN,
   N_SIGNALS
 };
 
@@ -147,6 +148,9 @@ tl_key_watcher_class_init (TlKeyWatcherClass *klass)
   signals[SIGNAL_FAILED] =
     g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SIGNAL_WITHDRAWN] =
+    g_signal_new ("withdrawn", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -283,6 +287,29 @@ poll_failed (TlKeyWatcher *self,
   schedule_poll (self, self->retry_delay);
 }
 
+/* Every open request is in each answer, so one that was shown before and
+ * is missing now is over: answered, expired, or the login went on with a
+ * code instead (the challenge cancels the push). */
+static void
+withdraw_unlisted (TlKeyWatcher *self,
+                   GHashTable   *listed)
+{
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  const char *push_id;
+
+  g_hash_table_iter_init (&iter, self->seen);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &push_id, NULL))
+    if (!g_hash_table_contains (listed, push_id))
+      {
+        g_ptr_array_add (gone, g_strdup (push_id));
+        g_hash_table_iter_remove (&iter);
+      }
+
+  for (guint i = 0; i < gone->len && self->running; i++)
+    g_signal_emit (self, signals[SIGNAL_WITHDRAWN], 0, g_ptr_array_index (gone, i));
+}
+
 static void
 pending_cb (GObject      *object,
             GAsyncResult *result,
@@ -291,7 +318,8 @@ pending_cb (GObject      *object,
   g_autoptr(TlKeyWatcher) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) answer = NULL;
-  JsonArray *requests;
+  g_autoptr(GHashTable) listed_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  JsonArray *requests = NULL;
   guint listed = 0;
   guint fresh = 0;
 
@@ -317,7 +345,10 @@ pending_cb (GObject      *object,
             continue;
 
           request = tl_key_request_new_from_json (json_node_get_object (node), NULL);
-          if (request == NULL || g_hash_table_contains (self->seen, request->push_id))
+          if (request == NULL)
+            continue;
+          g_hash_table_add (listed_ids, g_strdup (request->push_id));
+          if (g_hash_table_contains (self->seen, request->push_id))
             continue;
 
           g_hash_table_add (self->seen, g_strdup (request->push_id));
@@ -333,6 +364,12 @@ pending_cb (GObject      *object,
       poll_failed (self, error);
       return;
     }
+
+  /* A full list only: a longer one is cut at MAX_REQUESTS. */
+  if (listed < MAX_REQUESTS)
+    withdraw_unlisted (self, listed_ids);
+  if (!self->running)
+    return;
 
   self->retry_delay = 0;
   self->reported_delay = 0;

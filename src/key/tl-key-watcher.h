@@ -29,6 +29,9 @@ G_DECLARE_FINAL_TYPE (TlKeyWatcher, tl_key_watcher, TL, KEY_WATCHER, GObject)
  *                                    the delay changes: 1, 2, 4 … 30 s.
  *   failed (GError*)                 polling stopped for good (the
  *                                    certificate is not trusted)
+ *   withdrawn (char *push_id)        a push shown before is no longer
+ *                                    open (answered, expired, or the login
+ *                                    went on with challenge/response)
  */
 TlKeyWatcher *tl_key_watcher_new             (TlKeyDevice         *device,
                                               GBytes              *secret);
