@@ -573,7 +573,8 @@ assert_device_page_reachable (TlWindow *window)
   g_assert_cmpint (width, ==, g_variant_get_int32 (default_width));
   g_assert_cmpint (height, ==, g_variant_get_int32 (default_height));
   g_assert_cmpuint (g_list_model_get_n_items (tl_auth_client_get_devices (tl_window_get_client (window))), ==, 6);
-  g_assert_true (in_view (cancel, scrolled));
+  /* The page may be shown before its first layout. */
+  TL_WAIT_UNTIL (in_view (cancel, scrolled), 5000);
   g_assert_true (in_view (child (window, "device", TL_TYPE_DEVICE_PAGE, "continue_button"), scrolled));
 
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 480);

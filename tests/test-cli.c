@@ -11,6 +11,7 @@
 
 #include "tl-otp.h"
 #include "tl-otpauth.h"
+#include "tl-test-keyring.h"
 #include "tl-test-server.h"
 
 /* trading-login-cli ($TL_CLI) as a script or a person would run it,
@@ -346,11 +347,10 @@ keyring_session (Fixture *f,
   GList *items;
   g_autoptr(SecretValue) value = NULL;
 
-  items = secret_password_search_sync (&session_schema,
-                                       SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
-                                       NULL, &error,
-                                       "base-url", tl_test_server_get_base_url (f->server, mode),
-                                       NULL);
+  items = tl_test_keyring_search (&session_schema,
+                                  SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS, &error,
+                                  "base-url", tl_test_server_get_base_url (f->server, mode),
+                                  NULL);
   g_assert_no_error (error);
   if (items == NULL)
     return NULL;
@@ -364,6 +364,16 @@ keyring_session (Fixture *f,
   g_assert_no_error (error);
 
   return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* Whether the keyring holds a session for (server, mode). */
+static gboolean
+keyring_has_session (Fixture *f,
+                     TlMode   mode)
+{
+  g_autoptr(JsonObject) session = keyring_session (f, mode);
+
+  return session != NULL;
 }
 
 static char *
@@ -592,7 +602,7 @@ test_login_temp_status_tickle_logout (Fixture       *f,
 
   /* Dead on the server, gone from the keyring. */
   g_assert_false (token_is_live (f, TL_MODE_PAPER, token));
-  g_assert_null (keyring_session (f, TL_MODE_PAPER));
+  g_assert_false (keyring_has_session (f, TL_MODE_PAPER));
 
   {
     g_auto(CliResult) r = { 0 };
@@ -629,10 +639,10 @@ test_login_totp_print_token (Fixture       *f,
   /* --remember: the username item is there for the desktop app. */
   {
     g_autoptr(GError) error = NULL;
-    GList *items = secret_password_search_sync (&username_schema, SECRET_SEARCH_ALL, NULL, &error,
-                                                "base-url", tl_test_server_get_base_url (f->server, TL_MODE_LIVE),
-                                                "username", user_string (f, TL_MODE_LIVE, "username"),
-                                                NULL);
+    GList *items = tl_test_keyring_search (&username_schema, SECRET_SEARCH_ALL, &error,
+                                           "base-url", tl_test_server_get_base_url (f->server, TL_MODE_LIVE),
+                                           "username", user_string (f, TL_MODE_LIVE, "username"),
+                                           NULL);
 
     g_assert_no_error (error);
     g_assert_cmpuint (g_list_length (items), ==, 1);
@@ -716,7 +726,7 @@ test_login_card_driven (Fixture       *f,
 
   g_assert_cmpint (result.status, ==, 0);
   g_assert_nonnull (strstr (result.out, "Logged in as "));
-  g_assert_nonnull (keyring_session (f, TL_MODE_PAPER));
+  g_assert_true (keyring_has_session (f, TL_MODE_PAPER));
 }
 
 /* The authenticator app's push, approved through the device API, the way
@@ -866,7 +876,7 @@ test_login_push_challenge (Fixture       *f,
   running_finish (r, &result);
 
   g_assert_cmpint (result.status, ==, 0);
-  g_assert_nonnull (keyring_session (f, TL_MODE_PAPER));
+  g_assert_true (keyring_has_session (f, TL_MODE_PAPER));
 }
 
 static void
@@ -923,7 +933,7 @@ test_login_dsc (Fixture       *f,
   running_finish (r, &result);
 
   g_assert_cmpint (result.status, ==, 0);
-  g_assert_nonnull (keyring_session (f, TL_MODE_PAPER));
+  g_assert_true (keyring_has_session (f, TL_MODE_PAPER));
 }
 
 /* --read-only skips the second factor where the account allows it. */
@@ -1221,7 +1231,7 @@ test_wrong_code (Fixture       *f,
   error = parse_json_line (r.out);
   g_assert_cmpstr (json_object_get_string_member (error, "status"), ==, "error");
   g_assert_nonnull (strstr (r.err, "attempts left"));
-  g_assert_null (keyring_session (f, TL_MODE_PAPER));
+  g_assert_false (keyring_has_session (f, TL_MODE_PAPER));
 }
 
 static void
@@ -1240,7 +1250,7 @@ test_wrong_password (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (error, "error"), ==, "invalid_credentials");
   g_assert_cmpint (json_object_get_int_member (error, "exit_code"), ==, 2);
   g_assert_cmpint (json_object_get_int_member (error, "attempts_left"), ==, 9);
-  g_assert_null (keyring_session (f, TL_MODE_PAPER));
+  g_assert_false (keyring_has_session (f, TL_MODE_PAPER));
 }
 
 /* Ten wrong passwords lock the account: exit 3 from then on, even with
@@ -1355,7 +1365,7 @@ test_wrong_pin (Fixture       *f,
     if (g_ascii_isxdigit (*p))
       g_string_append_c (seen, g_ascii_tolower (*p));
   g_assert_nonnull (strstr (seen->str, real));
-  g_assert_null (keyring_session (f, TL_MODE_PAPER));
+  g_assert_false (keyring_has_session (f, TL_MODE_PAPER));
 }
 
 /* No terminal and no flag: each question names the option for it. */
@@ -1403,7 +1413,7 @@ test_non_interactive_needs_flags (Fixture       *f,
     g_assert_cmpint (r.status, ==, 1);
     g_assert_nonnull (strstr (r.err, "no second factor “nosuchkind”"));
   }
-  g_assert_null (keyring_session (f, TL_MODE_PAPER));
+  g_assert_false (keyring_has_session (f, TL_MODE_PAPER));
 }
 
 /* A second login while the first session lives: refused without
@@ -1458,7 +1468,7 @@ test_session_ended_elsewhere (Fixture       *f,
   run_cli (f, TL_MODE_PAPER, NULL, &r, "status", NULL);
   g_assert_cmpint (r.status, ==, 6);
   g_assert_nonnull (strstr (r.err, "has ended on the server"));
-  g_assert_null (keyring_session (f, TL_MODE_PAPER));
+  g_assert_false (keyring_has_session (f, TL_MODE_PAPER));
 }
 
 static gboolean

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tl-credential-store.h"
+#include "tl-test-keyring.h"
 
 /* The real keyring of this test's private session (build-aux/test-session).
  * Each test uses its own base URL, so that the tests share the keyring
@@ -187,12 +188,12 @@ count_items (const SecretSchema *schema,
   guint count;
 
   if (username != NULL)
-    items = secret_password_search_sync (schema, SECRET_SEARCH_ALL, NULL, &error,
-                                         "version", "1", "base-url", base_url,
-                                         "username", username, NULL);
+    items = tl_test_keyring_search (schema, SECRET_SEARCH_ALL, &error,
+                                    "version", "1", "base-url", base_url,
+                                    "username", username, NULL);
   else
-    items = secret_password_search_sync (schema, SECRET_SEARCH_ALL, NULL, &error,
-                                         "version", "1", "base-url", base_url, NULL);
+    items = tl_test_keyring_search (schema, SECRET_SEARCH_ALL, &error,
+                                    "version", "1", "base-url", base_url, NULL);
   g_assert_no_error (error);
   count = g_list_length (items);
   g_list_free_full (items, g_object_unref);

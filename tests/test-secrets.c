@@ -15,6 +15,7 @@
 #include "tl-message.h"
 #include "tl-otp.h"
 #include "tl-otpauth.h"
+#include "tl-test-keyring.h"
 #include "tl-test-server.h"
 
 /* Secret hygiene. Full logins, with every second factor, through
@@ -473,10 +474,9 @@ keyring_token (TlMode mode)
   GList *items;
   char *token;
 
-  items = secret_password_search_sync (&session_schema,
-                                       SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
-                                       NULL, &error,
-                                       "base-url", tl_test_server_get_base_url (server, mode), NULL);
+  items = tl_test_keyring_search (&session_schema,
+                                  SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS, &error,
+                                  "base-url", tl_test_server_get_base_url (server, mode), NULL);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_length (items), ==, 1);
   value = secret_retrievable_retrieve_secret_sync (items->data, NULL, &error);

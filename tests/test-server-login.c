@@ -134,7 +134,7 @@ test_verify_wrong_password (void)
                 "{\"login_id\": \"%s\", \"A\": \"AAAA\", \"M1\": \"AAAA\"}", login_id);
   tl_test_assert_error (again, status, 410, "login_expired");
 
-  tl_test_server_admin (server, NULL, "user", "unlock", user_name (TL_MODE_PAPER), "--mode", "paper", NULL);
+  g_free (tl_test_server_admin (server, NULL, "user", "unlock", user_name (TL_MODE_PAPER), "--mode", "paper", NULL));
 }
 
 static void

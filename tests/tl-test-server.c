@@ -13,6 +13,7 @@
 #include "tl-otp.h"
 #include "tl-otpauth.h"
 #include "tl-srp.h"
+#include "tl-pin-database.h"
 #include "tl-test-server.h"
 
 #define START_TIMEOUT_SECONDS 20
@@ -29,6 +30,7 @@ struct _TlTestServer
   char        *base_urls[2];
   char        *cert_sha256;
   char        *clock_file;
+  char        *log_path;
   gint64       clock_offset;
   SoupSession *session;
 };
@@ -136,12 +138,24 @@ spawn (TlTestServer *s)
 
   log_name = g_strdup_printf ("server-%u.log", ++s->n_starts);
   log_path = g_build_filename (s->dir, log_name, NULL);
+  g_free (s->log_path);
+  s->log_path = g_strdup (log_path);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
   g_subprocess_launcher_set_stdout_file_path (launcher, log_path);
   /* Criticals still abort the server; its logged warnings (a failed SMS
    * command, say) are part of normal operation. */
   g_subprocess_launcher_setenv (launcher, "G_DEBUG", "fatal-criticals", TRUE);
+  /* The sanitizer build records whole allocation stacks for the server
+   * (tests/meson.build): its leak check must tell libsoup's own leaks
+   * from the server's, and that takes whole stacks. Later options win. */
+  if (g_getenv ("TL_TEST_AUTHD_ASAN_OPTIONS") != NULL)
+    {
+      g_autofree char *options = g_strjoin (":", g_getenv ("ASAN_OPTIONS") != NULL ? g_getenv ("ASAN_OPTIONS") : "",
+                                            g_getenv ("TL_TEST_AUTHD_ASAN_OPTIONS"), NULL);
+
+      g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", options, TRUE);
+    }
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, GINT_TO_POINTER (getpid ()), NULL);
 
   g_clear_object (&s->process);
@@ -215,11 +229,23 @@ stop (TlTestServer *s,
   g_subprocess_wait (s->process, NULL, &error);
   g_assert_no_error (error);
 
-  /* A graceful shutdown is a clean exit. */
-  if (signum == SIGTERM || signum == SIGINT)
+  /* A graceful shutdown is a clean exit. In the sanitizer build a leak
+   * or other finding in the server makes it exit with 1 and print the
+   * report into its log: show it, or the failure says nothing. */
+  if ((signum == SIGTERM || signum == SIGINT) &&
+      (!g_subprocess_get_if_exited (s->process) || g_subprocess_get_exit_status (s->process) != 0))
     {
-      g_assert_true (g_subprocess_get_if_exited (s->process));
-      g_assert_cmpint (g_subprocess_get_exit_status (s->process), ==, 0);
+      g_autofree char *log = NULL;
+      gsize length = 0;
+      gsize shown;
+
+      g_file_get_contents (s->log_path, &log, &length, NULL);
+      shown = MIN (length, 32 * 1024);
+      g_error ("trading-authd did not exit cleanly (%s %d); the end of its output:\n%s",
+               g_subprocess_get_if_exited (s->process) ? "status" : "signal",
+               g_subprocess_get_if_exited (s->process) ? g_subprocess_get_exit_status (s->process)
+                                                        : g_subprocess_get_term_sig (s->process),
+               log != NULL ? log + length - shown : "(no log)");
     }
 
   g_clear_object (&s->process);
@@ -239,6 +265,7 @@ tl_test_server_free (TlTestServer *s)
   g_free (s->base_urls[1]);
   g_free (s->cert_sha256);
   g_free (s->clock_file);
+  g_free (s->log_path);
   g_strfreev (s->extra_args);
   g_free (s->authd);
   g_free (s->dir);
@@ -436,9 +463,32 @@ free_pin (gpointer  data,
   g_free (data);
 }
 
+/* The server's certificate is self-signed, so no CA can vouch for it:
+ * the pin on each message decides. glib-networking 2.74 builds a trust
+ * list from the whole system CA bundle for every new connection, and
+ * libsoup 3.2 creates each connection on the backend's default database
+ * before it applies the session's own: that parse is most of the CPU a
+ * test's requests cost, and far more in the sanitizer build, where each
+ * of its 10^5 allocations is recorded. A database that trusts nothing,
+ * as the process default, parses nothing. */
+void
+tl_test_use_pin_database (void)
+{
+  static gsize installed;
+
+  if (g_once_init_enter (&installed))
+    {
+      g_autoptr(GTlsDatabase) database = tl_pin_database_new ();
+
+      g_tls_backend_set_default_database (g_tls_backend_get_default (), database);
+      g_once_init_leave (&installed, 1);
+    }
+}
+
 SoupSession *
 tl_test_server_new_soup_session (TlTestServer *s)
 {
+  tl_test_use_pin_database ();
   return soup_session_new_with_options ("timeout", 60, "max-conns-per-host", 64, "max-conns", 128, NULL);
 }
 

@@ -41,7 +41,7 @@ JsonObject   *tl_test_server_get_device       (TlTestServer *s,
 char         *tl_test_server_admin            (TlTestServer *s,
                                                const char   *stdin_text,
                                                const char   *arg,
-                                               ...) G_GNUC_NULL_TERMINATED;
+                                               ...) G_GNUC_NULL_TERMINATED G_GNUC_WARN_UNUSED_RESULT;
 /* Same, but returns the exit status and both outputs, asserting nothing. */
 int           tl_test_server_admin_full       (TlTestServer *s,
                                                const char   *stdin_text,
@@ -65,18 +65,25 @@ gint64        tl_test_server_get_clock_offset (TlTestServer *s);
 /* Unix seconds as the server sees them. */
 gint64        tl_test_server_now              (TlTestServer *s);
 
+/* Makes a database that trusts nothing the process's default TLS
+ * database, so that new connections do not parse the system's CA bundle
+ * (see tl-test-server.c); for tests that make sessions of their own
+ * rather than with tl_test_server_new_soup_session(). Their messages
+ * must pin the certificate. */
+void          tl_test_use_pin_database        (void);
+
 /* A session for talking to the server (up to 64 connections at once).
  * The certificate is pinned per message: build messages with
  * tl_test_server_new_message(), which accepts exactly the server's
  * certificate (its SHA-256) on "accept-certificate". */
-SoupSession  *tl_test_server_new_soup_session (TlTestServer *s);
+SoupSession  *tl_test_server_new_soup_session (TlTestServer *s) G_GNUC_WARN_UNUSED_RESULT;
 /* A POST (when @json_body is non-NULL) or GET to base_url(@mode) + @path,
  * pinned to the server's certificate. */
 SoupMessage  *tl_test_server_new_message      (TlTestServer *s,
                                                TlMode        mode,
                                                const char   *path,
                                                const char   *json_body,
-                                               const char   *bearer);
+                                               const char   *bearer) G_GNUC_WARN_UNUSED_RESULT;
 /* Sends synchronously on a session of its own; returns the body parsed
  * as a JSON object (asserts it is one) and the HTTP status. */
 JsonObject   *tl_test_server_send_json        (TlTestServer *s,
@@ -84,17 +91,17 @@ JsonObject   *tl_test_server_send_json        (TlTestServer *s,
                                                const char   *path,
                                                const char   *json_body,
                                                const char   *bearer,
-                                               guint        *out_status);
+                                               guint        *out_status) G_GNUC_WARN_UNUSED_RESULT;
 /* Sends a raw body (any bytes, any length) and returns the status and,
  * when it is JSON, the body. */
 JsonObject   *tl_test_server_send_raw         (TlTestServer *s,
                                                TlMode        mode,
                                                const char   *path,
                                                GBytes       *body,
-                                               guint        *out_status);
+                                               guint        *out_status) G_GNUC_WARN_UNUSED_RESULT;
 
 /* The last code the server "sent" by SMS or voice (DIR/sms.log), or NULL. */
-char         *tl_test_server_read_sms         (TlTestServer *s);
+char         *tl_test_server_read_sms         (TlTestServer *s) G_GNUC_WARN_UNUSED_RESULT;
 
 /* The password step of a login: v1/login/start and v1/login/verify with
  * SRP. Returns the verify answer (or error body) and its status;
@@ -104,19 +111,19 @@ JsonObject   *tl_test_server_login_password   (TlTestServer *s,
                                                const char   *username,
                                                const char   *password,
                                                char        **out_login_id,
-                                               guint        *out_status);
+                                               guint        *out_status) G_GNUC_WARN_UNUSED_RESULT;
 
 /* The code of demo.json's TOTP device of @mode at @unix_time. */
 char         *tl_test_server_totp_code        (TlTestServer *s,
                                                TlMode        mode,
-                                               gint64        unix_time);
+                                               gint64        unix_time) G_GNUC_WARN_UNUSED_RESULT;
 /* A whole login of demo.json's user of @mode (password, then a TOTP
  * code); returns the session object (with "token"). The code used is
  * the one of the current 30 s step, so call it at most once per step
  * and mode, or pass @step_offset -1/+1 for the neighbours. */
 JsonObject   *tl_test_server_login_totp       (TlTestServer *s,
                                                TlMode        mode,
-                                               int           step_offset);
+                                               int           step_offset) G_GNUC_WARN_UNUSED_RESULT;
 
 /* POSTs the printf-formatted JSON body to @path of @mode's profile. */
 JsonObject   *tl_test_server_post              (TlTestServer *self,
@@ -124,7 +131,7 @@ JsonObject   *tl_test_server_post              (TlTestServer *self,
                                                 const char   *path,
                                                 guint        *out_status,
                                                 const char   *format,
-                                                ...) G_GNUC_PRINTF (5, 6);
+                                                ...) G_GNUC_PRINTF (5, 6) G_GNUC_WARN_UNUSED_RESULT;
 /* Asserts a contract error answer: the status and its "error" code. */
 void          tl_test_assert_error             (JsonObject   *body,
                                                 guint         status,

@@ -109,8 +109,16 @@ tl_authd_device_add (TlAuthdDb     *db,
                      gint64         expires_at,
                      GError       **error)
 {
-  /* Public ids: they travel in login answers and device calls. */
+  /* Public ids: they travel in login answers and device calls, and
+   * operators type them as command arguments, where a leading '-' would
+   * read as an option. */
   g_autofree char *id = tl_authd_random_token (12);
+
+  while (id[0] == '-')
+    {
+      g_free (id);
+      id = tl_authd_random_token (12);
+    }
 
   if (!tl_authd_db_run (db, NULL, error,
                         "INSERT INTO devices (id, user_id, kind, label, secret, ocra_suite, pin, "
