@@ -5,13 +5,9 @@
 
 G_BEGIN_DECLS
 
-#define BENCH_TYPE_TLS_DATABASE (bench_tls_database_get_type ())
-
-G_DECLARE_FINAL_TYPE (BenchTlsDatabase, bench_tls_database, BENCH, TLS_DATABASE, GTlsDatabase)
-
-/* A certificate database that trusts nothing: every chain is
- * G_TLS_CERTIFICATE_UNKNOWN_CA, so only an accept-certificate handler
- * (the pin) lets a connection through.
+/* Makes libtlauth's TlPinDatabase (trusts nothing: only an
+ * accept-certificate handler, the pin, lets a connection through) the
+ * process default.
  *
  * Why the load generator uses it: with glib-networking 2.74 every TLS
  * connection built on the default (GnuTLS) database parses the whole
