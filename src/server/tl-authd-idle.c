@@ -45,21 +45,21 @@ on_socket_finalized (gpointer  data,
   g_hash_table_remove (connection->self->connections, where_the_object_was);
 }
 
-/* Request-started comes with the first bytes of a request, so a
- * connection waiting for its next request counts as idle. */
-static void
-on_request_started (SoupServer        *soup,
-                    SoupServerMessage *msg,
-                    TlAuthdIdle       *self)
+/* The connection @msg came on; with @add, tracked from now on if it was
+ * not yet. */
+static Connection *
+lookup (TlAuthdIdle       *self,
+        SoupServerMessage *msg,
+        gboolean           add)
 {
   GSocket *socket = soup_server_message_get_socket (msg);
   Connection *connection;
 
   if (socket == NULL)
-    return;
+    return NULL;
 
   connection = g_hash_table_lookup (self->connections, socket);
-  if (connection == NULL)
+  if (connection == NULL && add)
     {
       connection = g_new0 (Connection, 1);
       connection->self = self;
@@ -67,7 +67,21 @@ on_request_started (SoupServer        *soup,
       g_object_weak_ref (G_OBJECT (socket), on_socket_finalized, connection);
       g_hash_table_insert (self->connections, socket, connection);
     }
-  connection->idle_since = 0;
+
+  return connection;
+}
+
+/* Request-started comes with the first bytes of a request, so a
+ * connection waiting for its next request counts as idle. */
+static void
+on_request_started (SoupServer        *soup,
+                    SoupServerMessage *msg,
+                    TlAuthdIdle       *self)
+{
+  Connection *connection = lookup (self, msg, TRUE);
+
+  if (connection != NULL)
+    connection->idle_since = 0;
 }
 
 static void
@@ -75,13 +89,8 @@ on_request_ended (SoupServer        *soup,
                   SoupServerMessage *msg,
                   TlAuthdIdle       *self)
 {
-  GSocket *socket = soup_server_message_get_socket (msg);
-  Connection *connection;
+  Connection *connection = lookup (self, msg, FALSE);
 
-  if (socket == NULL)
-    return;
-
-  connection = g_hash_table_lookup (self->connections, socket);
   if (connection != NULL)
     connection->idle_since = g_get_monotonic_time ();
 }
