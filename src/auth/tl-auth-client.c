@@ -2474,6 +2474,50 @@ tl_auth_client_resume_finish (TlAuthClient  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* A session call (tickle, logout) answers for the session it was sent
+ * with: if the person logged out or in afresh meanwhile, its answer is
+ * stale. Returns TRUE, with @task returned as cancelled, when it is. */
+static gboolean
+session_call_is_stale (TlAuthClient *self,
+                       GTask        *task)
+{
+  Op *op = g_task_get_task_data (task);
+
+  if (op->generation == self->generation && self->state == TL_AUTH_STATE_LOGGED_IN &&
+      self->session != NULL && g_strcmp0 (self->session->token, op->bearer) == 0)
+    return FALSE;
+
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                           _("The session changed meanwhile."));
+  return TRUE;
+}
+
+/* Sends @path with the session's token; takes @task. Not a login step:
+ * it may overlap what the person does. */
+static void
+session_call (TlAuthClient        *self,
+              GTask               *task,
+              const char          *path,
+              GAsyncReadyCallback  callback)
+{
+  g_autoptr(GTask) owned = task;
+  g_autoptr(GBytes) body = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  Op *op;
+
+  if (!require_state (self, owned, self->state == TL_AUTH_STATE_LOGGED_IN && self->session != NULL))
+    return;
+
+  op = g_task_get_task_data (owned);
+  op->bearer = g_strdup (self->session->token);
+
+  body = build_body (NULL, NULL);
+  tl_http_request_async (self->soup, self->profile, "POST", path, body,
+                         op->bearer, TL_HTTP_REQUEST_TIMEOUT,
+                         cancellable, self->login_cancellable,
+                         callback, g_steal_pointer (&owned));
+}
+
 static void
 on_tickle (GObject      *object,
            GAsyncResult *result,
@@ -2481,22 +2525,14 @@ on_tickle (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   TlAuthClient *self = g_task_get_source_object (task);
-  Op *op = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) error_body = NULL;
   g_autoptr(JsonObject) answer = NULL;
   g_autoptr(TlSession) session = NULL;
 
   answer = tl_http_request_finish (result, &error_body, &error);
-
-  /* Logged out, or logged in afresh, meanwhile. */
-  if (op->generation != self->generation || self->state != TL_AUTH_STATE_LOGGED_IN ||
-      self->session == NULL || g_strcmp0 (self->session->token, op->bearer) != 0)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                               _("The session changed meanwhile."));
-      return;
-    }
+  if (session_call_is_stale (self, task))
+    return;
 
   if (answer == NULL)
     {
@@ -2523,25 +2559,10 @@ tl_auth_client_tickle_async (TlAuthClient        *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GBytes) body = NULL;
-  Op *op;
-
   g_return_if_fail (TL_IS_AUTH_CLIENT (self));
 
-  /* Not a login step: a keep-alive may overlap what the person does. */
-  task = step_new (self, cancellable, callback, user_data, tl_auth_client_tickle_async);
-  if (!require_state (self, task, self->state == TL_AUTH_STATE_LOGGED_IN && self->session != NULL))
-    return;
-
-  op = g_task_get_task_data (task);
-  op->bearer = g_strdup (self->session->token);
-
-  body = build_body (NULL, NULL);
-  tl_http_request_async (self->soup, self->profile, "POST", "v1/session/tickle", body,
-                         op->bearer, TL_HTTP_REQUEST_TIMEOUT,
-                         cancellable, self->login_cancellable,
-                         on_tickle, g_steal_pointer (&task));
+  session_call (self, step_new (self, cancellable, callback, user_data, tl_auth_client_tickle_async),
+                "v1/session/tickle", on_tickle);
 }
 
 gboolean
@@ -2562,19 +2583,13 @@ on_logout (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   TlAuthClient *self = g_task_get_source_object (task);
-  Op *op = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) error_body = NULL;
   g_autoptr(JsonObject) answer = NULL;
 
   answer = tl_http_request_finish (result, &error_body, &error);
-  if (op->generation != self->generation || self->state != TL_AUTH_STATE_LOGGED_IN ||
-      self->session == NULL || g_strcmp0 (self->session->token, op->bearer) != 0)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                               _("The session changed meanwhile."));
-      return;
-    }
+  if (session_call_is_stale (self, task))
+    return;
 
   /* A session the server no longer knows is as logged out as can be. */
   if (answer == NULL && !g_error_matches (error, TL_AUTH_ERROR, TL_AUTH_ERROR_NO_SESSION))
@@ -2593,24 +2608,10 @@ tl_auth_client_logout_async (TlAuthClient        *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GBytes) body = NULL;
-  Op *op;
-
   g_return_if_fail (TL_IS_AUTH_CLIENT (self));
 
-  task = step_new (self, cancellable, callback, user_data, tl_auth_client_logout_async);
-  if (!require_state (self, task, self->state == TL_AUTH_STATE_LOGGED_IN && self->session != NULL))
-    return;
-
-  op = g_task_get_task_data (task);
-  op->bearer = g_strdup (self->session->token);
-
-  body = build_body (NULL, NULL);
-  tl_http_request_async (self->soup, self->profile, "POST", "v1/session/logout", body,
-                         op->bearer, TL_HTTP_REQUEST_TIMEOUT,
-                         cancellable, self->login_cancellable,
-                         on_logout, g_steal_pointer (&task));
+  session_call (self, step_new (self, cancellable, callback, user_data, tl_auth_client_logout_async),
+                "v1/session/logout", on_logout);
 }
 
 gboolean
