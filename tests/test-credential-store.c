@@ -611,6 +611,107 @@ test_overlapping_calls (void)
   g_assert_cmpstr (listed, ==, "bob,alice");
 }
 
+/* Prepared saves -------------------------------------------------------- */
+
+static gint open_session_calls;
+
+/* Runs in GDBus's worker thread: counts our OpenSession calls. */
+static GDBusMessage *
+count_open_session (GDBusConnection *connection,
+                    GDBusMessage    *message,
+                    gboolean         incoming,
+                    gpointer         user_data)
+{
+  if (!incoming &&
+      g_dbus_message_get_message_type (message) == G_DBUS_MESSAGE_TYPE_METHOD_CALL &&
+      g_strcmp0 (g_dbus_message_get_member (message), "OpenSession") == 0)
+    g_atomic_int_inc (&open_session_calls);
+
+  return message;
+}
+
+/* prepare_save() opens the session the save then uses: one key exchange
+ * in all, and nothing stored by the preparation itself. In a process of
+ * its own, so that no earlier test opened libsecret's session. */
+static void
+assert_prepared_save (gboolean backend_first)
+{
+  const char *url = backend_first ? "https://127.0.0.1:4443/prepared-after/"
+                                  : "https://127.0.0.1:4443/prepared-first/";
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(TlCredentialStore) store = tl_credential_store_new ();
+  g_autoptr(TlSession) alice = make_session (TOKEN_ALICE, "alice", TL_MODE_PAPER, 3600);
+  g_autoptr(TlSession) found = NULL;
+  g_autoptr(GError) error = NULL;
+  GList *items;
+  guint filter;
+  gint64 deadline;
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  filter = g_dbus_connection_add_filter (bus, count_open_session, NULL, NULL);
+
+  /* A search first sets up libsecret without a session, as a lookup
+   * before a login does: the preparation then runs in a thread. */
+  if (backend_first)
+    {
+      g_autofree char *none = list_joined (store, url, TL_MODE_PAPER);
+
+      g_assert_cmpstr (none, ==, "");
+      g_assert_cmpint (g_atomic_int_get (&open_session_calls), ==, 0);
+    }
+
+  tl_credential_store_prepare_save (store, NULL);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (g_atomic_int_get (&open_session_calls) == 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpint (g_atomic_int_get (&open_session_calls), ==, 1);
+
+  /* Queued behind the preparation, and needs no session of its own. */
+  save_session (store, url, alice);
+  g_assert_cmpint (g_atomic_int_get (&open_session_calls), ==, 1);
+
+  found = lookup_session (store, url, TL_MODE_PAPER, "alice");
+  g_assert_nonnull (found);
+  assert_sessions_equal (found, alice);
+  g_assert_cmpint (g_atomic_int_get (&open_session_calls), ==, 1);
+
+  /* The preparation's lookup left nothing behind. */
+  items = tl_test_keyring_search (&expected_session_schema, SECRET_SEARCH_ALL, &error,
+                                  "base-url", url, NULL);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_length (items), ==, 1);
+  g_list_free_full (items, g_object_unref);
+
+  g_dbus_connection_remove_filter (bus, filter);
+}
+
+static void
+test_prepared_save_first (void)
+{
+  if (g_test_subprocess ())
+    {
+      assert_prepared_save (FALSE);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+static void
+test_prepared_save_after_search (void)
+{
+  if (g_test_subprocess ())
+    {
+      assert_prepared_save (TRUE);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -626,6 +727,9 @@ main (int   argc,
   g_test_add_func ("/tl/credential-store/session/save-lookup-delete", test_session_save_lookup_delete);
   g_test_add_func ("/tl/credential-store/session/expired", test_session_expired);
   g_test_add_func ("/tl/credential-store/session/garbage", test_session_garbage);
+  g_test_add_func ("/tl/credential-store/session/prepared-save-first", test_prepared_save_first);
+  g_test_add_func ("/tl/credential-store/session/prepared-save-after-search",
+                   test_prepared_save_after_search);
   g_test_add_func ("/tl/credential-store/cancelled", test_cancelled);
   g_test_add_func ("/tl/credential-store/overlapping-calls", test_overlapping_calls);
   g_test_add_func ("/tl/credential-store/secret-tool-labels", test_secret_tool_labels);

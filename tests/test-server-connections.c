@@ -207,7 +207,13 @@ test_unpinned_uses_system_cas (void)
   g_autoptr(SoupSession) pinned_session = tl_http_session_new (pinned);
   g_autoptr(TlServerProfile) unpinned = tl_server_profile_new (TL_MODE_LIVE, "https://example.invalid/", NULL);
   g_autoptr(SoupSession) unpinned_session = tl_http_session_new (unpinned);
-  GTlsDatabase *database = soup_session_get_tls_database (unpinned_session);
+  GTlsDatabase *database;
+
+  /* What the first request or preconnect of each session does. */
+  tl_http_session_apply_trust (pinned_session, pinned);
+  tl_http_session_apply_trust (unpinned_session, unpinned);
+  g_assert_true (TL_IS_PIN_DATABASE (soup_session_get_tls_database (pinned_session)));
+  database = soup_session_get_tls_database (unpinned_session);
 
   /* Even after a pinned session made the trust-nothing database the
    * process default. */
@@ -261,20 +267,35 @@ test_request_after_server_closed_idle (void)
                     soup_message_get_connection_id (messages->pdata[1]));
 }
 
+/* Run first in a process of its own, the preconnect also loads the TLS
+ * backend (in a thread) and sets the session's trust before connecting. */
 static void
 test_preconnect (void)
 {
-  g_autoptr(TlServerProfile) profile = pinned_profile ();
-  g_autoptr(SoupSession) session = tl_http_session_new (profile);
-  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
-  Queued queued = { messages };
-  int pid = server_pid ();
+  g_autoptr(TlServerProfile) profile = NULL;
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  Queued queued;
+  int pid;
 
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  profile = pinned_profile ();
+  session = tl_http_session_new (profile);
+  messages = g_ptr_array_new_with_free_func (g_object_unref);
+  queued.messages = messages;
+  pid = server_pid ();
   wait_for_connections (pid, 0);
 
   tl_http_preconnect (session, profile, NULL);
   while (count_connections (pid) == 0)
     g_main_context_iteration (NULL, FALSE);
+  g_assert_true (TL_IS_PIN_DATABASE (soup_session_get_tls_database (session)));
 
   /* Give the handshake time to finish before the request is queued. */
   for (guint i = 0; i < 20; i++)

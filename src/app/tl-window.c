@@ -763,6 +763,8 @@ log_in_action (GSimpleAction *action,
                               self->cancellable, login_cb, g_object_ref (self));
   /* The client has its own copy; the form never keeps a password. */
   tl_login_page_clear_password (self->login_page);
+  /* The keyring's key exchange runs during the login, not after it. */
+  tl_credential_store_prepare_save (self->store, self->cancellable);
   sync_page (self);
 }
 

@@ -92,6 +92,9 @@ struct _TlAuthClient
   guint            push_retry_id;
   guint            push_backoff_ms;
   GQueue           push_waiters;
+
+  /* The client's whole life: what is not part of a login (preconnect). */
+  GCancellable    *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (TlAuthClient, tl_auth_client, G_TYPE_OBJECT)
@@ -2282,8 +2285,7 @@ tl_auth_client_preconnect (TlAuthClient *self)
 {
   g_return_if_fail (TL_IS_AUTH_CLIENT (self));
 
-  /* soup_session_abort() in dispose ends it with the client. */
-  tl_http_preconnect (self->soup, self->profile, NULL);
+  tl_http_preconnect (self->soup, self->profile, self->cancellable);
 }
 
 void
@@ -2644,6 +2646,7 @@ tl_auth_client_dispose (GObject *object)
   TlAuthClient *self = (TlAuthClient *)object;
 
   self->generation++;
+  g_cancellable_cancel (self->cancellable);
   if (self->login_cancellable != NULL)
     g_cancellable_cancel (self->login_cancellable);
   stop_push_poll (self);
@@ -2653,6 +2656,7 @@ tl_auth_client_dispose (GObject *object)
     soup_session_abort (self->soup);
   g_clear_object (&self->soup);
   g_clear_object (&self->login_cancellable);
+  g_clear_object (&self->cancellable);
   g_clear_object (&self->device);
   if (self->devices != NULL)
     g_list_store_remove_all (self->devices);
@@ -2857,6 +2861,7 @@ tl_auth_client_init (TlAuthClient *self)
   self->devices = g_list_store_new (TL_TYPE_DEVICE);
   self->attempts_left = -1;
   self->login_cancellable = g_cancellable_new ();
+  self->cancellable = g_cancellable_new ();
   g_queue_init (&self->push_waiters);
 }
 

@@ -14,6 +14,8 @@
 /* Bumped when the attributes or the secret's format change, so that a
  * newer version can find (and migrate or ignore) older items. */
 #define SCHEMA_VERSION "1"
+/* A version no item ever has. */
+#define NO_SCHEMA_VERSION "0"
 
 /* The schema names are the app ID itself, not the Devel one, so that a
  * development build finds what the installed app remembered. */
@@ -114,12 +116,19 @@ new_attributes (const char *base_url,
  * found (two windows saving and listing at once: "No such secret item",
  * then a task returned twice). Each operation's first libsecret call
  * waits here; the operation holds the keyring until its task completes. */
+typedef enum
+{
+  PENDING_SEARCH,
+  PENDING_CLEAR,
+  PENDING_OPEN_SESSION,
+} PendingKind;
+
 typedef struct
 {
+  PendingKind          kind;
   const SecretSchema  *schema;
   GHashTable          *attributes;
   SecretSearchFlags    flags;
-  gboolean             clear;
   GAsyncReadyCallback  callback;
 } Pending;
 
@@ -127,6 +136,62 @@ static GQueue pending_tasks = G_QUEUE_INIT;
 static GTask *running_task;
 
 static void start_next (void);
+
+/* Set once a libsecret call of ours has succeeded: libsecret has then
+ * set up its process-wide backend, on the main context. */
+static gboolean backend_ready;
+
+/* Opening the session ahead of a save. It must belong to the backend that
+ * secret_password_storev() uses (the Secret Service, or the file backend
+ * in a sandbox): secret_service_get() would open one on a SecretService
+ * of its own. A lookup is the public way to open it; this one, for a
+ * schema version never written, finds nothing and loads no secret. */
+
+static void
+session_opened (GTask        *task,
+                GError       *error,
+                char         *nothing)
+{
+  g_clear_pointer (&nothing, secret_password_free);
+
+  /* The save that follows reports a keyring that cannot be reached. */
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Could not open a keyring session ahead of a save: %s", error->message);
+
+  g_task_return_boolean (task, error == NULL);
+}
+
+/* libsecret computes the Diffie-Hellman exchange (a few ms of CPU) in
+ * the thread that runs the call: a sync call in a worker keeps it off
+ * the main thread, which is busy with the login meanwhile. Only once the
+ * backend exists: set up by a sync call, its D-Bus subscriptions would
+ * belong to the call's private main context, which dies with it. */
+static void
+open_session_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  Pending *pending = g_object_get_data (G_OBJECT (task), "tl-pending");
+  g_autoptr(GError) error = NULL;
+  char *nothing;
+
+  nothing = secret_password_lookupv_sync (pending->schema, pending->attributes, cancellable, &error);
+  session_opened (task, error, nothing);
+}
+
+static void
+session_opened_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  char *nothing;
+
+  nothing = secret_password_lookup_finish (result, &error);
+  session_opened (task, error, nothing);
+}
 
 static void
 pending_free (Pending *pending)
@@ -143,6 +208,9 @@ task_completed_cb (GTask      *task,
   g_signal_handlers_disconnect_by_func (task, task_completed_cb, user_data);
   if (task != running_task)
     return;
+
+  if (!g_task_had_error (task))
+    backend_ready = TRUE;
 
   g_clear_object (&running_task);
   start_next ();
@@ -168,29 +236,46 @@ start_next (void)
     return;
 
   pending = g_object_get_data (G_OBJECT (task), "tl-pending");
-  if (pending->clear)
-    secret_password_clearv (pending->schema, pending->attributes, g_task_get_cancellable (task),
-                            pending->callback, g_object_ref (task));
-  else
-    secret_password_searchv (pending->schema, pending->attributes, pending->flags,
-                             g_task_get_cancellable (task), pending->callback, g_object_ref (task));
+  switch (pending->kind)
+    {
+    case PENDING_SEARCH:
+      secret_password_searchv (pending->schema, pending->attributes, pending->flags,
+                               g_task_get_cancellable (task), pending->callback, g_object_ref (task));
+      break;
+
+    case PENDING_CLEAR:
+      secret_password_clearv (pending->schema, pending->attributes, g_task_get_cancellable (task),
+                              pending->callback, g_object_ref (task));
+      break;
+
+    case PENDING_OPEN_SESSION:
+      if (backend_ready)
+        g_task_run_in_thread (task, open_session_thread);
+      else
+        secret_password_lookupv (pending->schema, pending->attributes, g_task_get_cancellable (task),
+                                 session_opened_cb, g_object_ref (task));
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
 }
 
 /* Takes @task and @attributes. */
 static void
 enqueue (GTask               *task,
+         PendingKind          kind,
          const SecretSchema  *schema,
          GHashTable          *attributes,
          SecretSearchFlags    flags,
-         gboolean             clear,
          GAsyncReadyCallback  callback)
 {
   Pending *pending = g_new0 (Pending, 1);
 
+  pending->kind = kind;
   pending->schema = schema;
   pending->attributes = attributes;
   pending->flags = flags;
-  pending->clear = clear;
   pending->callback = callback;
   g_object_set_data_full (G_OBJECT (task), "tl-pending", pending, (GDestroyNotify) pending_free);
 
@@ -391,8 +476,37 @@ replace_item (GTask       *task,
               ReplaceData *data)
 {
   g_task_set_task_data (task, data, (GDestroyNotify) replace_data_free);
-  enqueue (g_object_ref (task), data->schema, g_hash_table_ref (data->match), SECRET_SEARCH_ALL,
-           FALSE, replace_searched_cb);
+  enqueue (g_object_ref (task), PENDING_SEARCH, data->schema, g_hash_table_ref (data->match),
+           SECRET_SEARCH_ALL, replace_searched_cb);
+}
+
+/* Ahead of a save ---------------------------------------------------- */
+
+/* Nothing to report: the session stays with libsecret's shared service,
+ * which the next save uses. */
+static void
+prepared_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+}
+
+void
+tl_credential_store_prepare_save (TlCredentialStore *self,
+                                  GCancellable      *cancellable)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+
+  g_return_if_fail (TL_IS_CREDENTIAL_STORE (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, prepared_cb, NULL);
+  g_task_set_source_tag (task, tl_credential_store_prepare_save);
+  attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (attributes, (gpointer) "version", (gpointer) NO_SCHEMA_VERSION);
+  enqueue (g_steal_pointer (&task), PENDING_OPEN_SESSION, &session_schema,
+           g_steal_pointer (&attributes), SECRET_SEARCH_NONE, NULL);
 }
 
 /* Remembering a username ------------------------------------------------ */
@@ -503,8 +617,8 @@ tl_credential_store_list_usernames_async (TlCredentialStore   *self,
 
   attributes = new_attributes (base_url, mode, NULL);
   /* The attributes are all that is needed: the secrets stay where they are. */
-  enqueue (g_steal_pointer (&task), &username_schema, g_steal_pointer (&attributes),
-           SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK, FALSE, list_searched_cb);
+  enqueue (g_steal_pointer (&task), PENDING_SEARCH, &username_schema, g_steal_pointer (&attributes),
+           SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK, list_searched_cb);
 }
 
 char **
@@ -561,8 +675,8 @@ clear_item_async (TlCredentialStore   *self,
   g_task_set_source_tag (task, source_tag);
 
   attributes = new_attributes (base_url, mode, username);
-  enqueue (g_steal_pointer (&task), schema, g_steal_pointer (&attributes), SECRET_SEARCH_NONE,
-           TRUE, cleared_cb);
+  enqueue (g_steal_pointer (&task), PENDING_CLEAR, schema, g_steal_pointer (&attributes),
+           SECRET_SEARCH_NONE, cleared_cb);
 }
 
 void
@@ -866,9 +980,9 @@ tl_credential_store_lookup_session_async (TlCredentialStore   *self,
   g_task_set_task_data (task, data, (GDestroyNotify) lookup_data_free);
 
   attributes = new_attributes (base_url, mode, username);
-  enqueue (g_steal_pointer (&task), &session_schema, g_steal_pointer (&attributes),
+  enqueue (g_steal_pointer (&task), PENDING_SEARCH, &session_schema, g_steal_pointer (&attributes),
            SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
-           FALSE, lookup_searched_cb);
+           lookup_searched_cb);
 }
 
 TlSession *

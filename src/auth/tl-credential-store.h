@@ -48,6 +48,13 @@ gboolean tl_credential_store_forget_username_finish        (TlCredentialStore  *
                                                             GAsyncResult       *result,
                                                             GError            **error);
 
+/* Opens the keyring's encrypted transfer session (a Diffie-Hellman
+ * exchange with the keyring daemon, several milliseconds) so that a save
+ * later needs none: call it when a login starts, and the exchange
+ * overlaps the network. Best effort; the save reports any failure. */
+void     tl_credential_store_prepare_save                  (TlCredentialStore  *self,
+                                                            GCancellable       *cancellable);
+
 /* Session tokens per (base URL, mode, username), with their expiry. */
 void     tl_credential_store_save_session_async            (TlCredentialStore  *self,
                                                             const char         *base_url,

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <gmodule.h>
 #include <string.h>
 
 #include "tl-auth-error.h"
@@ -93,6 +94,18 @@ request_free (Request *request)
   g_free (request);
 }
 
+/* Set once g_tls_backend_get_default() has returned in this process. */
+static gint tls_backend_loaded;
+
+static GTlsBackend *
+tls_backend (void)
+{
+  GTlsBackend *backend = g_tls_backend_get_default ();
+
+  g_atomic_int_set (&tls_backend_loaded, TRUE);
+  return backend;
+}
+
 /* glib-networking before 2.80 builds a GnuTLS trust list from the
  * system's CA bundle for every new connection (about 20 ms of CPU), and
  * libsoup 3.2 creates each connection on the backend's default database
@@ -108,7 +121,7 @@ pin_database (void)
     {
       GTlsDatabase *created = tl_pin_database_new ();
 
-      g_tls_backend_set_default_database (g_tls_backend_get_default (), created);
+      g_tls_backend_set_default_database (tls_backend (), created);
       g_once_init_leave (&database, created);
     }
 
@@ -121,7 +134,7 @@ pin_database (void)
 static GTlsDatabase *
 system_database (void)
 {
-  GTlsBackend *backend = g_tls_backend_get_default ();
+  GTlsBackend *backend = tls_backend ();
   GTlsBackendInterface *iface = G_TLS_BACKEND_GET_INTERFACE (backend);
 
   if (iface->get_default_database == NULL)
@@ -151,7 +164,6 @@ is_loopback (TlServerProfile *profile)
 SoupSession *
 tl_http_session_new (TlServerProfile *profile)
 {
-  g_autoptr(GTlsDatabase) database = NULL;
   g_autofree char *user_agent = g_strdup_printf ("%s/%s", PACKAGE_NAME, PACKAGE_VERSION);
   SoupSession *session;
 
@@ -161,6 +173,31 @@ tl_http_session_new (TlServerProfile *profile)
                                            "max-conns-per-host", 4,
                                            NULL);
 
+  /* Looking up the system's proxy settings loads GIO's proxy modules and
+   * libproxy: tens of milliseconds of a command-line login, for nothing
+   * when the server is on this machine. */
+  if (is_loopback (profile))
+    soup_session_set_proxy_resolver (session, NULL);
+
+  /* The trust database waits for the first connection: it needs the TLS
+   * backend, which tl_http_preconnect() loads in a thread. */
+  return session;
+}
+
+static G_DEFINE_QUARK (tl-http-trust-applied, trust_applied)
+
+void
+tl_http_session_apply_trust (SoupSession     *session,
+                             TlServerProfile *profile)
+{
+  g_autoptr(GTlsDatabase) database = NULL;
+
+  g_return_if_fail (SOUP_IS_SESSION (session));
+  g_return_if_fail (TL_IS_SERVER_PROFILE (profile));
+
+  if (g_object_get_qdata (G_OBJECT (session), trust_applied_quark ()) != NULL)
+    return;
+
   /* With the pin database every certificate fails validation, so each
    * one reaches our accept-certificate handler and the pin alone decides:
    * a CA-signed certificate that is not the pinned one is refused too. */
@@ -169,14 +206,7 @@ tl_http_session_new (TlServerProfile *profile)
   else
     database = system_database ();
   soup_session_set_tls_database (session, database);
-
-  /* Looking up the system's proxy settings loads GIO's proxy modules and
-   * libproxy: tens of milliseconds of a command-line login, for nothing
-   * when the server is on this machine. */
-  if (is_loopback (profile))
-    soup_session_set_proxy_resolver (session, NULL);
-
-  return session;
+  g_object_set_qdata (G_OBJECT (session), trust_applied_quark (), GINT_TO_POINTER (TRUE));
 }
 
 char *
@@ -540,6 +570,8 @@ tl_http_request_async (SoupSession         *session,
       return;
     }
 
+  tl_http_session_apply_trust (session, profile);
+
   url = tl_server_profile_build_url (profile, path);
   request = g_new0 (Request, 1);
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
@@ -646,19 +678,15 @@ on_preconnected (GObject      *object,
     g_debug ("Could not connect ahead: %s", error->message);
 }
 
-void
-tl_http_preconnect (SoupSession     *session,
-                    TlServerProfile *profile,
-                    GCancellable    *cancellable)
+static void
+preconnect_now (SoupSession     *session,
+                TlServerProfile *profile,
+                GCancellable    *cancellable)
 {
   g_autoptr(SoupMessage) msg = NULL;
   g_autofree char *url = NULL;
 
-  g_return_if_fail (SOUP_IS_SESSION (session));
-  g_return_if_fail (TL_IS_SERVER_PROFILE (profile));
-
-  if (!tl_server_profile_validate (profile, NULL))
-    return;
+  tl_http_session_apply_trust (session, profile);
 
   url = tl_server_profile_build_url (profile, "");
   msg = soup_message_new ("GET", url);
@@ -672,6 +700,81 @@ tl_http_preconnect (SoupSession     *session,
                          (GClosureNotify) g_free, 0);
   soup_session_preconnect_async (session, msg, G_PRIORITY_DEFAULT, cancellable,
                                  on_preconnected, NULL);
+}
+
+/* GIO loads a TLS module, unloads it and loads it again when its type is
+ * first used, and that second load runs under GObject's process-wide
+ * class lock: every other thread's first use of a class (the keyring's
+ * D-Bus set-up, say) waits for it. Holding GnuTLS open across the two
+ * (glib-networking's module is built on it, here and in the GNOME
+ * runtime) keeps it from being unloaded, so the locked part is short.
+ * Where the module uses something else, the open fails or goes unused. */
+static void
+hold_tls_library (void)
+{
+  static gsize held;
+
+  if (g_once_init_enter (&held))
+    {
+      GModule *library = g_module_open ("libgnutls.so.30", G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+
+      if (library != NULL)
+        g_module_make_resident (library);
+      g_once_init_leave (&held, 1);
+    }
+}
+
+static void
+load_tls_backend_thread (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  hold_tls_library ();
+  tls_backend ();
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_tls_backend_loaded (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  TlServerProfile *profile = g_task_get_task_data (G_TASK (result));
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
+
+  if (!g_cancellable_is_cancelled (cancellable))
+    preconnect_now (SOUP_SESSION (object), profile, cancellable);
+}
+
+void
+tl_http_preconnect (SoupSession     *session,
+                    TlServerProfile *profile,
+                    GCancellable    *cancellable)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SOUP_IS_SESSION (session));
+  g_return_if_fail (TL_IS_SERVER_PROFILE (profile));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  if (!tl_server_profile_validate (profile, NULL))
+    return;
+
+  if (g_atomic_int_get (&tls_backend_loaded))
+    {
+      preconnect_now (session, profile, cancellable);
+      return;
+    }
+
+  /* The first connection of the process loads glib-networking's TLS
+   * module: a dlopen of GnuTLS and its libraries, several milliseconds
+   * that would otherwise hold up whatever the caller does next (the
+   * keyring lookup, the prompts). */
+  task = g_task_new (session, cancellable, on_tls_backend_loaded, NULL);
+  g_task_set_source_tag (task, tl_http_preconnect);
+  g_task_set_task_data (task, g_object_ref (profile), g_object_unref);
+  g_task_run_in_thread (task, load_tls_backend_thread);
 }
 
 JsonObject *

@@ -19,6 +19,12 @@ G_BEGIN_DECLS
 
 SoupSession *tl_http_session_new          (TlServerProfile     *profile);
 
+/* Sets the session's trust database for @profile (the trust-nothing pin
+ * database, or the system's CAs), once; loads the TLS backend if no one
+ * has yet. Requests and preconnects call it; tests may, to look. */
+void         tl_http_session_apply_trust  (SoupSession         *session,
+                                           TlServerProfile     *profile);
+
 /* @body: a JSON object or NULL (GET). @bearer: a session token or NULL.
  * @scope: a second cancellable (the whole login), may be NULL. */
 void         tl_http_request_async        (SoupSession         *session,
@@ -42,7 +48,8 @@ JsonObject  *tl_http_request_finish       (GAsyncResult        *result,
                                            GError             **error);
 
 /* Opens a connection (TCP and TLS, with the profile's trust rule) that
- * the next request takes over, so the handshake can overlap other work.
+ * the next request takes over, so the handshake can overlap other work;
+ * the first one in a process loads the TLS backend in a thread first.
  * Failures are left for that request to report. */
 void         tl_http_preconnect           (SoupSession         *session,
                                            TlServerProfile     *profile,

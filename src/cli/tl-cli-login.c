@@ -426,6 +426,8 @@ password_read_cb (GObject      *object,
   tl_auth_client_login_async (login->client, login->username, password,
                               login->cli->cancellable, logged_in_with_password_cb, login);
   tl_cli_secret_free (password);
+  /* The keyring's key exchange overlaps the login instead of following it. */
+  tl_credential_store_prepare_save (login->cli->store, login->cli->cancellable);
 }
 
 static void
