@@ -36,13 +36,14 @@ struct _TlWindow
   AdwToastOverlay      *toast_overlay;
   AdwWindowTitle       *window_title;
   GtkRevealer          *paper_revealer;
+  GtkWidget            *paper_banner;
   GtkMenuButton        *menu_button;
   GMenuModel           *primary_menu;
   GtkStack             *stack;
   /* From the template: what the window shows at start. */
   TlLoginPage          *login_page;
-  TlProgressPage       *progress_page;
   /* Built when first needed (ensure_page); NULL until then. */
+  TlProgressPage       *progress_page;
   TlExistingPage       *existing_page;
   TlDevicePage         *device_page;
   TlPushPage           *push_page;
@@ -90,9 +91,11 @@ static void step_done_cb (TlWindow *self);
 static void page_toast_cb (TlWindow   *self,
                            const char *message);
 
-/* The window's pages by name. Only the first two come with the template:
- * building all eleven at start, with their CSS nodes and text, was a fifth
- * of the start-up work and 11 MB (docs/performance.md). */
+/* The window's pages by name. Only the login page comes with the
+ * template: building all eleven at start, with their CSS nodes and text,
+ * was a fifth of the start-up work and 11 MB (docs/performance.md). The
+ * progress page, which every login shows first, is built right after
+ * the first frame instead of in the middle of the first login. */
 typedef struct
 {
   const char *name;
@@ -238,11 +241,24 @@ current_mode (TlWindow *self)
   return tl_login_page_get_mode (self->login_page);
 }
 
+/* A revealer measures its child even when it shows none of it, and the
+ * banner's wrapped label cost a third of the start-up's text layout. */
+static void
+paper_revealer_child_revealed_cb (TlWindow    *self,
+                                  GParamSpec  *pspec,
+                                  GtkRevealer *revealer)
+{
+  if (!gtk_revealer_get_child_revealed (revealer))
+    gtk_widget_set_visible (self->paper_banner, FALSE);
+}
+
 static void
 update_mode_look (TlWindow *self)
 {
   TlMode mode = current_mode (self);
 
+  if (mode == TL_MODE_PAPER)
+    gtk_widget_set_visible (self->paper_banner, TRUE);
   gtk_revealer_set_reveal_child (self->paper_revealer, mode == TL_MODE_PAPER);
   adw_window_title_set_subtitle (self->window_title, tl_mode_describe (mode));
   if (mode == TL_MODE_PAPER)
@@ -870,7 +886,7 @@ log_out (TlWindow *self)
   self->client_username_for_logout = g_strdup (session->username);
   stop_tickling (self);
 
-  tl_progress_page_set_message (self->progress_page, _("Logging Out…"));
+  tl_progress_page_set_message (TL_PROGRESS_PAGE (ensure_page (self, "progress")), _("Logging Out…"));
   show_page (self, "progress");
   tl_auth_client_logout_async (self->client, self->cancellable, logout_cb, g_object_ref (self));
 }
@@ -980,7 +996,7 @@ resume_action (GSimpleAction *action,
 
   self->resuming = TRUE;
   set_client (self, client);
-  tl_progress_page_set_message (self->progress_page, _("Resuming Session…"));
+  tl_progress_page_set_message (TL_PROGRESS_PAGE (ensure_page (self, "progress")), _("Resuming Session…"));
   show_page (self, "progress");
   tl_auth_client_resume_async (client, self->stored_session, self->cancellable,
                                resume_cb, g_object_ref (self));
@@ -1209,6 +1225,7 @@ startup_idle_cb (gpointer user_data)
   load_usernames (self);
   lookup_stored_session (self);
   load_tls_backend ();
+  ensure_page (self, "progress");
 
   return G_SOURCE_REMOVE;
 }
@@ -1365,11 +1382,12 @@ tl_window_class_init (TlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TlWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TlWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, TlWindow, paper_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TlWindow, paper_banner);
+  gtk_widget_class_bind_template_callback (widget_class, paper_revealer_child_revealed_cb);
   gtk_widget_class_bind_template_child (widget_class, TlWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, TlWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, TlWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, TlWindow, login_page);
-  gtk_widget_class_bind_template_child (widget_class, TlWindow, progress_page);
 }
 
 /* The menu and the shortcuts window are built when first asked for:
@@ -1433,7 +1451,6 @@ tl_window_init (TlWindow *self)
   gtk_menu_button_set_create_popup_func (self->menu_button, create_menu_cb, self, NULL);
 
   setup_page (self, TL_PAGE (self->login_page));
-  setup_page (self, TL_PAGE (self->progress_page));
 
   g_signal_connect_object (self->launcher, "exited",
                            G_CALLBACK (launcher_exited_cb), self, G_CONNECT_SWAPPED);
