@@ -223,7 +223,7 @@ static void
 test_login_paper (void)
 {
   TlWindow *window;
-  GtkWidget *paper, *live, *button, *title;
+  GtkWidget *paper, *live, *button, *title, *banner;
 
   reset_settings ();
   window = new_window ();
@@ -266,6 +266,14 @@ test_login_paper (void)
   gtk_widget_activate (login_child (window, "live_button"));
   TL_WAIT_UNTIL (!tl_window_get_paper_marked (window), 2000);
   g_assert_cmpint (g_settings_get_enum (settings, "last-mode"), ==, TL_MODE_LIVE);
+
+  /* Once slid away the banner is hidden (not measured), and it comes
+   * back with paper mode. */
+  banner = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), TL_TYPE_WINDOW, "paper_banner"));
+  TL_WAIT_UNTIL (!gtk_widget_get_visible (banner), 2000);
+  gtk_widget_activate (login_child (window, "paper_button"));
+  TL_WAIT_UNTIL (tl_window_get_paper_marked (window), 2000);
+  g_assert_true (gtk_widget_get_visible (banner));
   tl_test_app_close_window (GTK_WINDOW (window));
 }
 

@@ -1507,7 +1507,8 @@ tl_window_get_paper_marked (TlWindow *self)
 {
   g_return_val_if_fail (TL_IS_WINDOW (self), FALSE);
 
-  return gtk_revealer_get_reveal_child (self->paper_revealer);
+  return gtk_revealer_get_reveal_child (self->paper_revealer) &&
+         gtk_widget_get_visible (self->paper_banner);
 }
 
 const char *
