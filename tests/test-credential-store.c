@@ -686,25 +686,13 @@ assert_prepared_save (gboolean backend_first)
   g_dbus_connection_remove_filter (bus, filter);
 }
 
+/* @data: TRUE to set libsecret up with a search first. */
 static void
-test_prepared_save_first (void)
+test_prepared_save (gconstpointer data)
 {
   if (g_test_subprocess ())
     {
-      assert_prepared_save (FALSE);
-      return;
-    }
-
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_test_trap_assert_passed ();
-}
-
-static void
-test_prepared_save_after_search (void)
-{
-  if (g_test_subprocess ())
-    {
-      assert_prepared_save (TRUE);
+      assert_prepared_save (GPOINTER_TO_INT (data));
       return;
     }
 
@@ -727,9 +715,10 @@ main (int   argc,
   g_test_add_func ("/tl/credential-store/session/save-lookup-delete", test_session_save_lookup_delete);
   g_test_add_func ("/tl/credential-store/session/expired", test_session_expired);
   g_test_add_func ("/tl/credential-store/session/garbage", test_session_garbage);
-  g_test_add_func ("/tl/credential-store/session/prepared-save-first", test_prepared_save_first);
-  g_test_add_func ("/tl/credential-store/session/prepared-save-after-search",
-                   test_prepared_save_after_search);
+  g_test_add_data_func ("/tl/credential-store/session/prepared-save-first",
+                        GINT_TO_POINTER (FALSE), test_prepared_save);
+  g_test_add_data_func ("/tl/credential-store/session/prepared-save-after-search",
+                        GINT_TO_POINTER (TRUE), test_prepared_save);
   g_test_add_func ("/tl/credential-store/cancelled", test_cancelled);
   g_test_add_func ("/tl/credential-store/overlapping-calls", test_overlapping_calls);
   g_test_add_func ("/tl/credential-store/secret-tool-labels", test_secret_tool_labels);

@@ -1185,34 +1185,6 @@ tl_window_constructed (GObject *object)
 
 /* Start-up work the first frame does not need */
 
-static void
-load_tls_backend_thread (GTask        *task,
-                         gpointer      source_object,
-                         gpointer      task_data,
-                         GCancellable *cancellable)
-{
-  g_tls_backend_get_default ();
-  g_task_return_boolean (task, TRUE);
-}
-
-/* The first HTTPS connection loads glib-networking's TLS module, a dlopen
- * of about 10 ms that would stall the main loop in the middle of the
- * first login. Loading it in a thread while the person types hides it. */
-static void
-load_tls_backend (void)
-{
-  static gboolean loading;
-  g_autoptr(GTask) task = NULL;
-
-  if (loading)
-    return;
-
-  loading = TRUE;
-  task = g_task_new (NULL, NULL, NULL, NULL);
-  g_task_set_source_tag (task, load_tls_backend);
-  g_task_run_in_thread (task, load_tls_backend_thread);
-}
-
 static gboolean
 startup_idle_cb (gpointer user_data)
 {
@@ -1224,7 +1196,8 @@ startup_idle_cb (gpointer user_data)
    * stored session is offered, as soon as the keyring answers. */
   load_usernames (self);
   lookup_stored_session (self);
-  load_tls_backend ();
+  /* The first login must not load the TLS module on the main thread. */
+  tl_auth_client_load_tls_backend ();
   ensure_page (self, "progress");
 
   return G_SOURCE_REMOVE;

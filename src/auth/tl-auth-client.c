@@ -2289,6 +2289,12 @@ tl_auth_client_preconnect (TlAuthClient *self)
 }
 
 void
+tl_auth_client_load_tls_backend (void)
+{
+  tl_http_load_tls_backend ();
+}
+
+void
 tl_auth_client_cancel (TlAuthClient *self)
 {
   g_return_if_fail (TL_IS_AUTH_CLIENT (self));

@@ -184,6 +184,10 @@ gboolean         tl_auth_client_read_only_finish      (TlAuthClient     *self,
 /* Opens the connection to the server ahead of the first request (say,
  * while the keyring is being read); changes no state, reports nothing. */
 void             tl_auth_client_preconnect            (TlAuthClient     *self);
+/* Loads the TLS backend in a thread, so that no client's first
+ * connection loads it on the main thread (the app calls it once its
+ * first frame is up). Does nothing once it is loaded or loading. */
+void             tl_auth_client_load_tls_backend      (void);
 
 /* Abandons the login in progress (stops any push wait) -> IDLE. */
 void             tl_auth_client_cancel                (TlAuthClient     *self);

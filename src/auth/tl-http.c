@@ -735,6 +735,21 @@ load_tls_backend_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+void
+tl_http_load_tls_backend (void)
+{
+  static gsize started;
+  g_autoptr(GTask) task = NULL;
+
+  if (g_atomic_int_get (&tls_backend_loaded) || !g_once_init_enter (&started))
+    return;
+
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_source_tag (task, tl_http_load_tls_backend);
+  g_task_run_in_thread (task, load_tls_backend_thread);
+  g_once_init_leave (&started, 1);
+}
+
 static void
 on_tls_backend_loaded (GObject      *object,
                        GAsyncResult *result,

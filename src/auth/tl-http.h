@@ -55,6 +55,11 @@ void         tl_http_preconnect           (SoupSession         *session,
                                            TlServerProfile     *profile,
                                            GCancellable        *cancellable);
 
+/* Loads the TLS backend in a thread, as the first preconnect does, for
+ * a program that will connect later (the app, while the person types).
+ * Does nothing once it is loaded or loading. */
+void         tl_http_load_tls_backend     (void);
+
 /* "ab:cd:…", for people comparing fingerprints. */
 char        *tl_http_format_fingerprint   (const char          *hex);
 
