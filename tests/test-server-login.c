@@ -3,9 +3,12 @@
 
 #include "config.h"
 
+#include <signal.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "tl-message.h"
+#include "tl-srp.h"
 #include "tl-session.h"
 #include "tl-test-server.h"
 
@@ -409,6 +412,81 @@ test_modes_separate (void)
   tl_test_assert_error (verify, status, 401, "invalid_credentials");
 }
 
+static gint64
+user_version (const char *db_path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 version = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return version;
+}
+
+/* A login started by a server from before schema version 2, which kept
+ * only b, is verified by the upgraded server: it computes B again. */
+static void
+test_login_across_upgrade (void)
+{
+  g_autofree char *db_path = g_build_filename (tl_test_server_get_data_dir (server), "authd.sqlite3", NULL);
+  g_autofree char *request = NULL;
+  g_autofree char *A = NULL;
+  g_autofree char *M1 = NULL;
+  g_autoptr(JsonObject) start = NULL;
+  g_autoptr(JsonObject) verify = NULL;
+  g_autoptr(TlSrpClient) client = NULL;
+  g_autoptr(GBytes) salt = NULL;
+  g_autoptr(GBytes) B = NULL;
+  g_autoptr(GBytes) A_bytes = NULL;
+  g_autoptr(GBytes) M1_bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *srp;
+  sqlite3 *db = NULL;
+  char *message = NULL;
+  guint status = 0;
+
+  request = g_strdup_printf ("{\"username\": \"%s\"}", user_name (TL_MODE_LIVE));
+  start = tl_test_server_send_json (server, TL_MODE_LIVE, "v1/login/start", request, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  srp = json_object_get_object_member (start, "srp");
+  salt = tl_message_get_base64 (srp, "salt", 64, &error);
+  g_assert_no_error (error);
+  B = tl_message_get_base64 (srp, "B", 384, &error);
+  g_assert_no_error (error);
+  client = tl_srp_client_new (TL_SRP_DEFAULT_GROUP, TL_SRP_DEFAULT_HASH, user_name (TL_MODE_LIVE),
+                              user_password (TL_MODE_LIVE), salt, B, &error);
+  g_assert_no_error (error);
+
+  /* Back to schema version 1, the pending login included. */
+  tl_test_server_kill (server, SIGTERM);
+  g_assert_cmpint (user_version (db_path), ==, 2);
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  if (sqlite3_exec (db, "ALTER TABLE logins DROP COLUMN srp_B_pad; PRAGMA user_version = 1;",
+                    NULL, NULL, &message) != SQLITE_OK)
+    g_error ("downgrading the database: %s", message);
+  sqlite3_close (db);
+
+  tl_test_server_restart (server);
+  g_assert_cmpint (user_version (db_path), ==, 2);
+
+  A_bytes = tl_srp_client_get_A (client);
+  M1_bytes = tl_srp_client_get_M1 (client);
+  A = g_base64_encode (g_bytes_get_data (A_bytes, NULL), g_bytes_get_size (A_bytes));
+  M1 = g_base64_encode (g_bytes_get_data (M1_bytes, NULL), g_bytes_get_size (M1_bytes));
+  g_free (request);
+  request = g_strdup_printf ("{\"login_id\": \"%s\", \"A\": \"%s\", \"M1\": \"%s\"}",
+                             json_object_get_string_member (start, "login_id"), A, M1);
+  verify = tl_test_server_send_json (server, TL_MODE_LIVE, "v1/login/verify", request, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_true (json_object_has_member (verify, "M2"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -429,6 +507,7 @@ main (int    argc,
   g_test_add_func ("/tl/server/login/session-errors", test_session_errors);
   g_test_add_func ("/tl/server/login/existing-session", test_existing_session);
   g_test_add_func ("/tl/server/login/modes-separate", test_modes_separate);
+  g_test_add_func ("/tl/server/login/across-upgrade", test_login_across_upgrade);
 
   result = g_test_run ();
   tl_test_server_free (server);
