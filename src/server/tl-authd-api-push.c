@@ -241,25 +241,6 @@ authenticate_device (TlAuthdRequest *req,
   return g_steal_pointer (&device);
 }
 
-/* The devices whose last pending answer listed open requests. When
- * those close (answered, expired, or the login went on with a code), the
- * next poll is answered at once with the shorter list, so the
- * authenticator stops showing them rather than waiting out a long poll. */
-static GHashTable *
-devices_shown_requests (TlAuthdServer *server)
-{
-  GHashTable *devices = g_object_get_data (G_OBJECT (server), "tl-devices-shown-requests");
-
-  if (devices == NULL)
-    {
-      devices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      g_object_set_data_full (G_OBJECT (server), "tl-devices-shown-requests", devices,
-                              (GDestroyNotify) g_hash_table_unref);
-    }
-
-  return devices;
-}
-
 static void
 reply_pending (TlAuthdRequest *req,
                const char     *device_id)
@@ -278,10 +259,14 @@ reply_pending (TlAuthdRequest *req,
       tl_authd_request_reply_gerror (req, error);
       return;
     }
+  /* Remembered so that when those requests close (answered, expired,
+   * or the login went on with a code), the next poll is answered at once
+   * with the shorter list: the authenticator stops showing them rather
+   * than waiting out a long poll. */
   if (count > 0)
-    g_hash_table_add (devices_shown_requests (req->server), g_strdup (device_id));
+    g_hash_table_add (tl_authd_server_get_devices_shown_requests (req->server), g_strdup (device_id));
   else
-    g_hash_table_remove (devices_shown_requests (req->server), device_id);
+    g_hash_table_remove (tl_authd_server_get_devices_shown_requests (req->server), device_id);
   json_builder_end_array (builder);
   tl_authd_request_reply_builder (req, builder);
 }
@@ -317,7 +302,7 @@ tl_authd_api_device_pending (TlAuthdRequest *req)
       return;
     }
 
-  if (count > 0 || g_hash_table_contains (devices_shown_requests (req->server), device->id))
+  if (count > 0 || g_hash_table_contains (tl_authd_server_get_devices_shown_requests (req->server), device->id))
     {
       reply_pending (req, device->id);
       return;

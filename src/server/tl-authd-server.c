@@ -23,6 +23,7 @@ struct _TlAuthdServer
   TlAuthdConfig     config;
   SoupServer       *soup;
   GHashTable       *waiters;     /* key -> GList of Waiter */
+  GHashTable       *devices_shown_requests;  /* device id set */
   TlAuthdRateLimit *start_limit;
   TlAuthdIdle      *idle;
   guint             gc_id;
@@ -356,6 +357,7 @@ tl_authd_server_finalize (GObject *object)
   TlAuthdServer *self = TL_AUTHD_SERVER (object);
 
   g_clear_pointer (&self->waiters, g_hash_table_unref);
+  g_clear_pointer (&self->devices_shown_requests, g_hash_table_unref);
   g_clear_pointer (&self->start_limit, tl_authd_rate_limit_free);
   g_free (self->config.sms_command);
   g_free (self->config.sms_log);
@@ -376,6 +378,7 @@ static void
 tl_authd_server_init (TlAuthdServer *self)
 {
   self->waiters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->devices_shown_requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 TlAuthdServer *
@@ -506,6 +509,12 @@ TlAuthdDb *
 tl_authd_server_get_db (TlAuthdServer *self)
 {
   return self->db;
+}
+
+GHashTable *
+tl_authd_server_get_devices_shown_requests (TlAuthdServer *self)
+{
+  return self->devices_shown_requests;
 }
 
 const TlAuthdConfig *

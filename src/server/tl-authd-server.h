@@ -52,6 +52,9 @@ void                 tl_authd_server_disconnect (TlAuthdServer        *self);
 
 TlAuthdDb           *tl_authd_server_get_db     (TlAuthdServer        *self);
 const TlAuthdConfig *tl_authd_server_get_config (TlAuthdServer        *self);
+/* The ids of the devices whose last pending-requests answer listed open
+ * requests (tl-authd-api-push.c). */
+GHashTable          *tl_authd_server_get_devices_shown_requests (TlAuthdServer *self);
 
 /* Long polls. @func runs once: when tl_authd_server_wake() names @key
  * (woken = TRUE), or after @timeout_seconds (woken = FALSE). The waiter
