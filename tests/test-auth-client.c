@@ -15,6 +15,7 @@
 #include "tl-otpauth.h"
 #include "tl-srp.h"
 #include "tl-test-cert.h"
+#include "tl-test-client.h"
 #include "tl-test-server.h"
 
 /* Part one: a small HTTPS server written here, which speaks the contract
@@ -451,83 +452,6 @@ hostile_client (const char *scenario)
 /* Running async calls to completion. */
 
 static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  g_assert_null (*out);
-  *out = g_object_ref (result);
-}
-
-static void
-await (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-login (TlAuthClient  *client,
-       const char    *username,
-       const char    *password,
-       GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  tl_auth_client_login_async (client, username, password, NULL, store_result, &result);
-  await (&result);
-  return tl_auth_client_login_finish (client, result, error);
-}
-
-static gboolean
-answer (TlAuthClient  *client,
-        const char    *response,
-        GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  tl_auth_client_answer_async (client, response, NULL, store_result, &result);
-  await (&result);
-  return tl_auth_client_answer_finish (client, result, error);
-}
-
-static gboolean
-wait_push (TlAuthClient  *client,
-           GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  tl_auth_client_wait_push_async (client, NULL, store_result, &result);
-  await (&result);
-  return tl_auth_client_wait_push_finish (client, result, error);
-}
-
-static gboolean
-select_device (TlAuthClient  *client,
-               const char    *device_id,
-               GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  tl_auth_client_select_device_async (client, device_id, NULL, store_result, &result);
-  await (&result);
-  return tl_auth_client_select_device_finish (client, result, error);
-}
-
-static gboolean
-continue_login (TlAuthClient  *client,
-                GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  tl_auth_client_continue_async (client, NULL, store_result, &result);
-  await (&result);
-  return tl_auth_client_continue_finish (client, result, error);
-}
-
-static void
 assert_protocol_failure (TlAuthClient *client,
                          GError       *error)
 {
@@ -602,7 +526,7 @@ test_login_no_second_factor (void)
   g_signal_connect (client, "notify::state", G_CALLBACK (on_state), states);
 
   /* What people type: capitals and stray spaces. */
-  g_assert_true (login (client, "  Alice ", PASSWORD, &error));
+  g_assert_true (tl_test_client_login (client, "  Alice ", PASSWORD, &error));
   g_assert_no_error (error);
 
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_LOGGED_IN);
@@ -626,12 +550,12 @@ test_bad_username (void)
   g_autoptr(GError) error = NULL;
   guint requests = hostile->requests;
 
-  g_assert_false (login (client, "alice smith", PASSWORD, &error));
+  g_assert_false (tl_test_client_login (client, "alice smith", PASSWORD, &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_BAD_CHARACTER);
   g_assert_cmpstr (error->message, ==, "Use only lower-case letters and digits.");
   g_clear_error (&error);
 
-  g_assert_false (login (client, "alice", "", &error));
+  g_assert_false (tl_test_client_login (client, "alice", "", &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_INVALID_INPUT);
   g_assert_cmpstr (error->message, ==, "Enter your password.");
 
@@ -647,7 +571,7 @@ test_invalid_credentials (void)
   g_autoptr(TlAuthClient) last = hostile_client ("invalid-one");
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (login (client, "alice", "wrong", &error));
+  g_assert_false (tl_test_client_login (client, "alice", "wrong", &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_INVALID_CREDENTIALS);
   g_assert_cmpstr (error->message, ==,
                    "Invalid username or password. 7 attempts left before your account is locked for 24 hours.");
@@ -656,7 +580,7 @@ test_invalid_credentials (void)
   g_assert_null (tl_auth_client_get_error (client));
   g_clear_error (&error);
 
-  g_assert_false (login (last, "alice", "wrong", &error));
+  g_assert_false (tl_test_client_login (last, "alice", "wrong", &error));
   g_assert_cmpstr (error->message, ==,
                    "Invalid username or password. 1 attempt left before your account is locked for 24 hours.");
   g_assert_cmpint (tl_auth_client_get_attempts_left (last), ==, 1);
@@ -670,7 +594,7 @@ test_locked (void)
   g_autoptr(GError) error = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  g_assert_false (login (client, "alice", PASSWORD, &error));
+  g_assert_false (tl_test_client_login (client, "alice", PASSWORD, &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_LOCKED);
   g_assert_cmpstr (error->message, ==,
                    "Your account is locked after too many failed logins. Try again in 3 hours 12 minutes.");
@@ -680,7 +604,7 @@ test_locked (void)
   g_assert_cmpstr (tl_auth_client_get_error (client)->message, ==, error->message);
   g_clear_error (&error);
 
-  g_assert_false (login (throttled, "alice", PASSWORD, &error));
+  g_assert_false (tl_test_client_login (throttled, "alice", PASSWORD, &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_THROTTLED);
   g_assert_cmpstr (error->message, ==, "Too many attempts. Try again in 45 seconds.");
   g_assert_cmpint (tl_auth_client_get_state (throttled), ==, TL_AUTH_STATE_LOCKED);
@@ -692,7 +616,7 @@ test_bad_m2 (void)
   g_autoptr(TlAuthClient) client = hostile_client ("bad-m2");
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (login (client, "alice", PASSWORD, &error));
+  g_assert_false (tl_test_client_login (client, "alice", PASSWORD, &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_SERVER_IDENTITY);
   g_assert_cmpstr (error->message, ==,
                    "The server could not prove its identity. Do not continue; check the server address.");
@@ -708,7 +632,7 @@ test_garbage (gconstpointer data)
   g_autoptr(TlAuthClient) client = hostile_client (scenario);
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (login (client, "alice", PASSWORD, &error));
+  g_assert_false (tl_test_client_login (client, "alice", PASSWORD, &error));
   assert_protocol_failure (client, error);
 }
 
@@ -719,7 +643,7 @@ test_huge (gconstpointer data)
   g_autoptr(TlAuthClient) client = hostile_client (scenario);
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (login (client, "alice", PASSWORD, &error));
+  g_assert_false (tl_test_client_login (client, "alice", PASSWORD, &error));
   assert_protocol_failure (client, error);
   g_assert_nonnull (strstr (error->message, "larger than 64 KiB"));
 }
@@ -730,7 +654,7 @@ test_server_error_page (void)
   g_autoptr(TlAuthClient) client = hostile_client ("html502");
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (login (client, "alice", PASSWORD, &error));
+  g_assert_false (tl_test_client_login (client, "alice", PASSWORD, &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_SERVER_ERROR);
   g_assert_cmpstr (error->message, ==, "The server had a problem. Try again later.");
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_FAILED);
@@ -753,7 +677,7 @@ test_untrusted_certificate (void)
                               "If you expected this server, pin this fingerprint in Servers.",
                               pretty->str);
 
-  g_assert_false (login (client, "alice", PASSWORD, &error));
+  g_assert_false (tl_test_client_login (client, "alice", PASSWORD, &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_CERTIFICATE);
   g_assert_cmpstr (error->message, ==, expected);
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_FAILED);
@@ -772,7 +696,7 @@ test_wrong_pin (void)
   g_autoptr(GError) error = NULL;
   guint requests = hostile->requests;
 
-  g_assert_false (login (client, "alice", PASSWORD, &error));
+  g_assert_false (tl_test_client_login (client, "alice", PASSWORD, &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_CERTIFICATE);
   g_assert_true (g_str_has_prefix (error->message, "The server's certificate is not the pinned one (SHA-256 fingerprint "));
   g_assert_nonnull (strstr (error->message, "If the server changed its certificate and you trust it, pin this fingerprint in Servers."));
@@ -812,7 +736,7 @@ test_unreachable (void)
   g_autoptr(TlAuthClient) client = tl_auth_client_new (profile);
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (login (client, "alice", PASSWORD, &error));
+  g_assert_false (tl_test_client_login (client, "alice", PASSWORD, &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_NETWORK);
   g_assert_cmpstr (error->message, ==, expected);
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_FAILED);
@@ -825,7 +749,7 @@ test_plain_http (void)
   g_autoptr(TlAuthClient) client = tl_auth_client_new (profile);
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (login (client, "alice", PASSWORD, &error));
+  g_assert_false (tl_test_client_login (client, "alice", PASSWORD, &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_INVALID_INPUT);
   g_assert_cmpstr (error->message, ==,
                    "The server address “http://login.example.com/live/” is not encrypted. Use an https:// address.");
@@ -842,14 +766,14 @@ test_plain_http_loopback (void)
   guint requests = hostile->requests;
 
   /* Not without asking. */
-  g_assert_false (login (client, "alice", PASSWORD, &error));
+  g_assert_false (tl_test_client_login (client, "alice", PASSWORD, &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_INVALID_INPUT);
   g_assert_cmpuint (hostile->requests, ==, requests);
   g_clear_error (&error);
 
   /* A test setup that asks for it, on this machine only. */
   tl_server_profile_set_allow_insecure_loopback (profile, TRUE);
-  g_assert_true (login (client, "alice", PASSWORD, &error));
+  g_assert_true (tl_test_client_login (client, "alice", PASSWORD, &error));
   g_assert_no_error (error);
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_LOGGED_IN);
 }
@@ -861,7 +785,7 @@ test_push_reconnects (void)
   g_autoptr(GError) error = NULL;
   gint64 started;
 
-  g_assert_true (login (client, "alice", PASSWORD, &error));
+  g_assert_true (tl_test_client_login (client, "alice", PASSWORD, &error));
   g_assert_no_error (error);
 
   /* One device: chosen by itself. */
@@ -870,7 +794,7 @@ test_push_reconnects (void)
   g_assert_cmpint (tl_auth_client_get_deadline (client), >, g_get_real_time () / G_USEC_PER_SEC + 50);
 
   started = g_get_monotonic_time ();
-  g_assert_true (wait_push (client, &error));
+  g_assert_true (tl_test_client_wait_push (client, &error));
   g_assert_no_error (error);
 
   /* A dropped connection and a 503 were waited out: 0.5 s, then 1 s. */
@@ -886,8 +810,8 @@ test_push_denied (void)
   g_autoptr(TlAuthClient) client = hostile_client ("push-denied");
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (login (client, "alice", PASSWORD, NULL));
-  g_assert_false (wait_push (client, &error));
+  g_assert_true (tl_test_client_login (client, "alice", PASSWORD, NULL));
+  g_assert_false (tl_test_client_wait_push (client, &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_SECOND_FACTOR_FAILED);
   g_assert_cmpstr (error->message, ==,
                    "The login was denied on “Pixel 8”. If you did not start it, change your password.");
@@ -902,8 +826,8 @@ test_push_expired (gconstpointer data)
   g_autoptr(TlAuthClient) client = hostile_client (scenario);
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (login (client, "alice", PASSWORD, NULL));
-  g_assert_false (wait_push (client, &error));
+  g_assert_true (tl_test_client_login (client, "alice", PASSWORD, NULL));
+  g_assert_false (tl_test_client_wait_push (client, &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_SECOND_FACTOR_EXPIRED);
   g_assert_cmpstr (error->message, ==,
                    "The notification on “Pixel 8” was not approved in time. Log in again.");
@@ -924,14 +848,14 @@ test_push_cancel (void)
   g_autoptr(GAsyncResult) second = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (login (client, "alice", PASSWORD, NULL));
+  g_assert_true (tl_test_client_login (client, "alice", PASSWORD, NULL));
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_WAITING_PUSH);
 
   /* Cancelling a wait stops waiting, not the login. */
-  tl_auth_client_wait_push_async (client, cancellable, store_result, &first);
-  tl_auth_client_wait_push_async (client, NULL, store_result, &second);
+  tl_auth_client_wait_push_async (client, cancellable, tl_test_store_result, &first);
+  tl_auth_client_wait_push_async (client, NULL, tl_test_store_result, &second);
   g_cancellable_cancel (cancellable);
-  await (&first);
+  tl_test_await (&first);
   g_assert_false (tl_auth_client_wait_push_finish (client, first, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
@@ -941,7 +865,7 @@ test_push_cancel (void)
   /* Abandoning the login stops the rest. */
   tl_auth_client_cancel (client);
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_IDLE);
-  await (&second);
+  tl_test_await (&second);
   g_assert_false (tl_auth_client_wait_push_finish (client, second, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
@@ -953,7 +877,7 @@ test_dispose_while_waiting (void)
   GWeakRef ref;
   g_autoptr(GObject) alive = NULL;
 
-  g_assert_true (login (client, "alice", PASSWORD, NULL));
+  g_assert_true (tl_test_client_login (client, "alice", PASSWORD, NULL));
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_WAITING_PUSH);
 
   /* The long poll the client runs by itself keeps nothing alive. */
@@ -975,13 +899,13 @@ test_existing_session (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *since = NULL;
 
-  g_assert_true (login (client, "alice", PASSWORD, &error));
+  g_assert_true (tl_test_client_login (client, "alice", PASSWORD, &error));
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_EXISTING_SESSION);
   g_assert_cmpstr (tl_auth_client_get_existing_session_client (client), ==, "trading-login-cli 0.1.0");
   since = g_date_time_format_iso8601 (tl_auth_client_get_existing_session_since (client));
   g_assert_cmpstr (since, ==, "2024-05-01T09:30:00Z");
 
-  g_assert_true (continue_login (client, &error));
+  g_assert_true (tl_test_client_continue (client, &error));
   g_assert_no_error (error);
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_NEED_CODE);
   g_assert_cmpuint (tl_auth_client_get_code_digits (client), ==, 6);
@@ -997,7 +921,7 @@ test_choose_device (void)
   g_autoptr(TlDevice) first = NULL;
   g_autoptr(TlDevice) second = NULL;
 
-  g_assert_true (login (client, "alice", PASSWORD, &error));
+  g_assert_true (tl_test_client_login (client, "alice", PASSWORD, &error));
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_CHOOSE_DEVICE);
   g_assert_true (tl_auth_client_get_read_only_allowed (client));
 
@@ -1010,16 +934,16 @@ test_choose_device (void)
   g_assert_false (tl_device_get_is_default (first));
   g_assert_true (tl_device_get_is_default (second));
 
-  g_assert_false (select_device (client, "nope", &error));
+  g_assert_false (tl_test_client_select_device (client, "nope", &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_INVALID_INPUT);
   g_clear_error (&error);
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_CHOOSE_DEVICE);
 
-  g_assert_true (select_device (client, "K1", &error));
+  g_assert_true (tl_test_client_select_device (client, "K1", &error));
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_WAITING_PUSH);
 
   /* Switching from the push to the code. */
-  g_assert_true (select_device (client, "T1", &error));
+  g_assert_true (tl_test_client_select_device (client, "T1", &error));
   g_assert_no_error (error);
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_NEED_CODE);
   g_assert_true (tl_auth_client_get_device (client) == second);
@@ -1032,13 +956,13 @@ test_answer_checks (void)
   g_autoptr(GError) error = NULL;
   static const char * const bad[] = { "12345", "1234567", "12345a", "", "１２３４５６" };
 
-  g_assert_true (login (client, "alice", PASSWORD, &error));
+  g_assert_true (tl_test_client_login (client, "alice", PASSWORD, &error));
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_NEED_CODE);
 
   /* Checked here, so no attempt is used. */
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      g_assert_false (answer (client, bad[i], &error));
+      g_assert_false (tl_test_client_answer (client, bad[i], &error));
       g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_INVALID_INPUT);
       g_assert_cmpstr (error->message, ==, "Enter the 6-digit code, digits only.");
       g_clear_error (&error);
@@ -1047,20 +971,20 @@ test_answer_checks (void)
   g_assert_cmpint (tl_auth_client_get_attempts_left (client), ==, -1);
 
   /* Wrong, then wrong again: the state stays, attempts-left drops. */
-  g_assert_false (answer (client, "000000", &error));
+  g_assert_false (tl_test_client_answer (client, "000000", &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_SECOND_FACTOR_FAILED);
   g_assert_cmpstr (error->message, ==, "The code was not accepted. 2 attempts left.");
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_NEED_CODE);
   g_assert_cmpint (tl_auth_client_get_attempts_left (client), ==, 2);
   g_clear_error (&error);
 
-  g_assert_false (answer (client, "111 111", &error));
+  g_assert_false (tl_test_client_answer (client, "111 111", &error));
   g_assert_cmpstr (error->message, ==, "The code was not accepted. 1 attempt left.");
   g_assert_cmpint (tl_auth_client_get_attempts_left (client), ==, 1);
   g_clear_error (&error);
 
   /* Spaces people type to read the code back are fine. */
-  g_assert_true (answer (client, "123 456", &error));
+  g_assert_true (tl_test_client_answer (client, "123 456", &error));
   g_assert_no_error (error);
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_LOGGED_IN);
 }
@@ -1071,14 +995,14 @@ test_answer_third_wrong (void)
   g_autoptr(TlAuthClient) client = hostile_client ("code");
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (login (client, "alice", PASSWORD, &error));
+  g_assert_true (tl_test_client_login (client, "alice", PASSWORD, &error));
   for (guint i = 0; i < 2; i++)
     {
-      g_assert_false (answer (client, "000000", &error));
+      g_assert_false (tl_test_client_answer (client, "000000", &error));
       g_clear_error (&error);
     }
 
-  g_assert_false (answer (client, "000000", &error));
+  g_assert_false (tl_test_client_answer (client, "000000", &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_SECOND_FACTOR_FAILED);
   g_assert_cmpstr (error->message, ==, "The code was not accepted, and no attempts are left. Log in again.");
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_FAILED);
@@ -1092,7 +1016,7 @@ test_bad_challenge (void)
   g_autoptr(GError) error = NULL;
 
   /* "12ab" is not the numeric challenge QN08 promises. */
-  g_assert_false (login (client, "alice", PASSWORD, &error));
+  g_assert_false (tl_test_client_login (client, "alice", PASSWORD, &error));
   assert_protocol_failure (client, error);
 }
 
@@ -1104,15 +1028,15 @@ test_busy (void)
   g_autoptr(GAsyncResult) second = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (login (client, "alice", PASSWORD, NULL));
+  g_assert_true (tl_test_client_login (client, "alice", PASSWORD, NULL));
 
   /* A double click: the second step waits its turn. */
-  tl_auth_client_select_device_async (client, "T1", NULL, store_result, &first);
-  tl_auth_client_select_device_async (client, "K1", NULL, store_result, &second);
-  await (&second);
+  tl_auth_client_select_device_async (client, "T1", NULL, tl_test_store_result, &first);
+  tl_auth_client_select_device_async (client, "K1", NULL, tl_test_store_result, &second);
+  tl_test_await (&second);
   g_assert_false (tl_auth_client_select_device_finish (client, second, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
-  await (&first);
+  tl_test_await (&first);
   g_assert_true (tl_auth_client_select_device_finish (client, first, NULL));
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_NEED_CODE);
 }
@@ -1123,7 +1047,7 @@ test_wrong_state (void)
   g_autoptr(TlAuthClient) client = hostile_client ("nofactor");
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (answer (client, "123456", &error));
+  g_assert_false (tl_test_client_answer (client, "123456", &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_INVALID_INPUT);
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_IDLE);
 }
@@ -1193,7 +1117,7 @@ test_srp_off_main_thread (void)
 
   g_signal_connect (client, "notify::state", G_CALLBACK (on_ticker_state), &ticker);
   id = g_timeout_add (1, on_tick, &ticker);
-  g_assert_false (login (client, "alice", password, &error));
+  g_assert_false (tl_test_client_login (client, "alice", password, &error));
   g_source_remove (id);
   g_free (password);
 
@@ -1240,7 +1164,7 @@ test_connect_timeout (void)
   client = tl_auth_client_new (profile);
 
   started = g_get_monotonic_time ();
-  g_assert_false (login (client, "alice", PASSWORD, &error));
+  g_assert_false (tl_test_client_login (client, "alice", PASSWORD, &error));
   elapsed = g_get_monotonic_time () - started;
 
   expected = g_strdup_printf ("The server at 127.0.0.1:%u did not answer in time. "
@@ -1273,8 +1197,8 @@ test_cancel (gconstpointer data)
   g_signal_connect (client, "notify::state", G_CALLBACK (cancel_when), GINT_TO_POINTER (when));
   g_signal_connect (client, "notify::state", G_CALLBACK (on_state), states);
 
-  tl_auth_client_login_async (client, "alice", PASSWORD, NULL, store_result, &result);
-  await (&result);
+  tl_auth_client_login_async (client, "alice", PASSWORD, NULL, tl_test_store_result, &result);
+  tl_test_await (&result);
   g_assert_false (tl_auth_client_login_finish (client, result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
@@ -1292,7 +1216,7 @@ test_cancel (gconstpointer data)
 
   /* And the client is good for the next try. */
   g_signal_handlers_disconnect_by_func (client, cancel_when, GINT_TO_POINTER (when));
-  g_assert_true (login (client, "alice", PASSWORD, NULL));
+  g_assert_true (tl_test_client_login (client, "alice", PASSWORD, NULL));
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_LOGGED_IN);
 }
 
@@ -1304,9 +1228,9 @@ test_cancellable (void)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  tl_auth_client_login_async (client, "alice", PASSWORD, cancellable, store_result, &result);
+  tl_auth_client_login_async (client, "alice", PASSWORD, cancellable, tl_test_store_result, &result);
   g_cancellable_cancel (cancellable);
-  await (&result);
+  tl_test_await (&result);
   g_assert_false (tl_auth_client_login_finish (client, result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_IDLE);
@@ -1361,8 +1285,8 @@ read_only (TlAuthClient  *client,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  tl_auth_client_read_only_async (client, NULL, store_result, &result);
-  await (&result);
+  tl_auth_client_read_only_async (client, NULL, tl_test_store_result, &result);
+  tl_test_await (&result);
   return tl_auth_client_read_only_finish (client, result, error);
 }
 
@@ -1372,8 +1296,8 @@ request_challenge (TlAuthClient  *client,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  tl_auth_client_request_challenge_async (client, NULL, store_result, &result);
-  await (&result);
+  tl_auth_client_request_challenge_async (client, NULL, tl_test_store_result, &result);
+  tl_test_await (&result);
   return tl_auth_client_request_challenge_finish (client, result, error);
 }
 
@@ -1384,8 +1308,8 @@ resend (TlAuthClient  *client,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  tl_auth_client_resend_async (client, channel, NULL, store_result, &result);
-  await (&result);
+  tl_auth_client_resend_async (client, channel, NULL, tl_test_store_result, &result);
+  tl_test_await (&result);
   return tl_auth_client_resend_finish (client, result, error);
 }
 
@@ -1395,8 +1319,8 @@ tickle (TlAuthClient  *client,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  tl_auth_client_tickle_async (client, NULL, store_result, &result);
-  await (&result);
+  tl_auth_client_tickle_async (client, NULL, tl_test_store_result, &result);
+  tl_test_await (&result);
   return tl_auth_client_tickle_finish (client, result, error);
 }
 
@@ -1407,8 +1331,8 @@ resume (TlAuthClient  *client,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  tl_auth_client_resume_async (client, stored, NULL, store_result, &result);
-  await (&result);
+  tl_auth_client_resume_async (client, stored, NULL, tl_test_store_result, &result);
+  tl_test_await (&result);
   return tl_auth_client_resume_finish (client, result, error);
 }
 
@@ -1418,8 +1342,8 @@ logout (TlAuthClient *client)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  tl_auth_client_logout_async (client, NULL, store_result, &result);
-  await (&result);
+  tl_auth_client_logout_async (client, NULL, tl_test_store_result, &result);
+  tl_test_await (&result);
   g_assert_true (tl_auth_client_logout_finish (client, result, &error));
   g_assert_no_error (error);
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_IDLE);
@@ -1433,11 +1357,11 @@ login_to_devices (TlAuthClient *client,
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (login (client, demo_string (mode, "username"), demo_string (mode, "password"), &error));
+  g_assert_true (tl_test_client_login (client, demo_string (mode, "username"), demo_string (mode, "password"), &error));
   g_assert_no_error (error);
   if (tl_auth_client_get_state (client) == TL_AUTH_STATE_EXISTING_SESSION)
     {
-      g_assert_true (continue_login (client, &error));
+      g_assert_true (tl_test_client_continue (client, &error));
       g_assert_no_error (error);
     }
 
@@ -1456,7 +1380,7 @@ choose (TlAuthClient *client,
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (select_device (client, demo_device (mode, kind, "id"), &error));
+  g_assert_true (tl_test_client_select_device (client, demo_device (mode, kind, "id"), &error));
   g_assert_no_error (error);
   g_assert_cmpint (tl_auth_client_get_state (client), ==, expected);
   g_assert_cmpstr (tl_device_get_id (tl_auth_client_get_device (client)), ==, demo_device (mode, kind, "id"));
@@ -1568,7 +1492,7 @@ test_authd_push_approved (void)
   g_assert_cmpint (tl_auth_client_get_deadline (client), >, g_get_real_time () / G_USEC_PER_SEC);
 
   decide_push ("approve");
-  g_assert_true (wait_push (client, &error));
+  g_assert_true (tl_test_client_wait_push (client, &error));
   g_assert_no_error (error);
   assert_logged_in (client, TL_MODE_PAPER, FALSE);
   logout (client);
@@ -1586,7 +1510,7 @@ test_authd_push_denied (void)
   choose (client, TL_MODE_PAPER, "ibkey", TL_AUTH_STATE_WAITING_PUSH);
 
   decide_push ("deny");
-  g_assert_false (wait_push (client, &error));
+  g_assert_false (tl_test_client_wait_push (client, &error));
   expected = g_strdup_printf ("The login was denied on “%s”. If you did not start it, change your password.",
                               tl_device_get_label (tl_auth_client_get_device (client)));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_SECOND_FACTOR_FAILED);
@@ -1623,7 +1547,7 @@ test_authd_challenge (void)
                               g_bytes_get_size (ibkey_secret), &input, &error);
   g_assert_no_error (error);
 
-  g_assert_true (answer (client, response, &error));
+  g_assert_true (tl_test_client_answer (client, response, &error));
   g_assert_no_error (error);
   assert_logged_in (client, TL_MODE_PAPER, FALSE);
   logout (client);
@@ -1654,7 +1578,7 @@ test_authd_dsc (void)
   response = tl_ocra_compute (suite, g_bytes_get_data (key, NULL), g_bytes_get_size (key), &input, &error);
   g_assert_no_error (error);
 
-  g_assert_true (answer (client, response, &error));
+  g_assert_true (tl_test_client_answer (client, response, &error));
   g_assert_no_error (error);
   assert_logged_in (client, TL_MODE_PAPER, FALSE);
   logout (client);
@@ -1680,7 +1604,7 @@ test_authd_totp (void)
                   otpauth->period, otpauth->digits, &error);
   g_assert_no_error (error);
 
-  g_assert_true (answer (client, code, &error));
+  g_assert_true (tl_test_client_answer (client, code, &error));
   g_assert_no_error (error);
   assert_logged_in (client, TL_MODE_LIVE, FALSE);
   logout (client);
@@ -1731,7 +1655,7 @@ test_authd_sms (void)
   g_clear_error (&error);
 
   code = wait_for_sms (previous);
-  g_assert_true (answer (client, code, &error));
+  g_assert_true (tl_test_client_answer (client, code, &error));
   g_assert_no_error (error);
   assert_logged_in (client, TL_MODE_PAPER, FALSE);
   logout (client);
@@ -1759,7 +1683,7 @@ test_authd_card (void)
   for (guint i = 0; indices[i] != NULL; i++)
     g_string_append (response, json_object_get_string_member (card, indices[i]));
 
-  g_assert_true (answer (client, response->str, &error));
+  g_assert_true (tl_test_client_answer (client, response->str, &error));
   g_assert_no_error (error);
   assert_logged_in (client, TL_MODE_PAPER, FALSE);
   logout (client);
@@ -1778,7 +1702,7 @@ test_authd_temp (void)
   g_assert_cmpstr (tl_auth_client_get_code_charset (client), ==, "upper-alnum");
 
   /* Typed in lower case: fine. */
-  g_assert_true (answer (client, lower, &error));
+  g_assert_true (tl_test_client_answer (client, lower, &error));
   g_assert_no_error (error);
   assert_logged_in (client, TL_MODE_PAPER, FALSE);
   logout (client);
@@ -1794,25 +1718,25 @@ test_authd_wrong_answers (void)
   choose (client, TL_MODE_PAPER, "temp", TL_AUTH_STATE_NEED_CODE);
 
   /* Seven characters cannot be right: no attempt is spent on them. */
-  g_assert_false (answer (client, "ABCDEFG", &error));
+  g_assert_false (tl_test_client_answer (client, "ABCDEFG", &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_INVALID_INPUT);
   g_assert_cmpstr (error->message, ==, "Enter the 8-character passcode, letters and digits only.");
   g_assert_cmpint (tl_auth_client_get_attempts_left (client), ==, -1);
   g_clear_error (&error);
 
-  g_assert_false (answer (client, "ZZZZZZZZ", &error));
+  g_assert_false (tl_test_client_answer (client, "ZZZZZZZZ", &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_SECOND_FACTOR_FAILED);
   g_assert_cmpstr (error->message, ==, "The code was not accepted. 2 attempts left.");
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_NEED_CODE);
   g_assert_cmpint (tl_auth_client_get_attempts_left (client), ==, 2);
   g_clear_error (&error);
 
-  g_assert_false (answer (client, "ZZZZZZZ9", &error));
+  g_assert_false (tl_test_client_answer (client, "ZZZZZZZ9", &error));
   g_assert_cmpstr (error->message, ==, "The code was not accepted. 1 attempt left.");
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_NEED_CODE);
   g_clear_error (&error);
 
-  g_assert_false (answer (client, "ZZZZZZ99", &error));
+  g_assert_false (tl_test_client_answer (client, "ZZZZZZ99", &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_SECOND_FACTOR_FAILED);
   g_assert_cmpstr (error->message, ==, "The code was not accepted, and no attempts are left. Log in again.");
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_FAILED);
@@ -1840,7 +1764,7 @@ login_with_temp (TlAuthClient *client)
   g_autoptr(GError) error = NULL;
 
   choose (client, TL_MODE_PAPER, "temp", TL_AUTH_STATE_NEED_CODE);
-  g_assert_true (answer (client, demo_device (TL_MODE_PAPER, "temp", "temp_code"), &error));
+  g_assert_true (tl_test_client_answer (client, demo_device (TL_MODE_PAPER, "temp", "temp_code"), &error));
   g_assert_no_error (error);
   assert_logged_in (client, TL_MODE_PAPER, FALSE);
 }
@@ -1857,14 +1781,14 @@ test_authd_existing_session (void)
   login_with_temp (first);
 
   /* The same person on another computer is asked first. */
-  g_assert_true (login (second, demo_string (TL_MODE_PAPER, "username"),
-                        demo_string (TL_MODE_PAPER, "password"), &error));
+  g_assert_true (tl_test_client_login (second, demo_string (TL_MODE_PAPER, "username"),
+                                       demo_string (TL_MODE_PAPER, "password"), &error));
   g_assert_no_error (error);
   g_assert_cmpint (tl_auth_client_get_state (second), ==, TL_AUTH_STATE_EXISTING_SESSION);
   g_assert_nonnull (strstr (tl_auth_client_get_existing_session_client (second), "trading-login-cli"));
   g_assert_nonnull (tl_auth_client_get_existing_session_since (second));
 
-  g_assert_true (continue_login (second, &error));
+  g_assert_true (tl_test_client_continue (second, &error));
   g_assert_no_error (error);
   g_assert_cmpint (tl_auth_client_get_state (second), ==, TL_AUTH_STATE_CHOOSE_DEVICE);
   login_with_temp (second);
@@ -1932,7 +1856,7 @@ test_authd_lockout (void)
     {
       g_autofree char *expected = NULL;
 
-      g_assert_false (login (client, "lockme", "not-the-password", &error));
+      g_assert_false (tl_test_client_login (client, "lockme", "not-the-password", &error));
       g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_INVALID_CREDENTIALS);
       expected = g_strdup_printf (left == 1
                                   ? "Invalid username or password. %d attempt left before your account is locked for 24 hours."
@@ -1945,7 +1869,7 @@ test_authd_lockout (void)
     }
 
   /* The tenth locks the account... */
-  g_assert_false (login (client, "lockme", "not-the-password", &error));
+  g_assert_false (tl_test_client_login (client, "lockme", "not-the-password", &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_INVALID_CREDENTIALS);
   g_assert_cmpstr (error->message, ==, "Invalid username or password. Your account is now locked for 24 hours.");
   g_assert_cmpint (tl_auth_client_get_attempts_left (client), ==, 0);
@@ -1955,7 +1879,7 @@ test_authd_lockout (void)
   for (guint i = 0; i < 2; i++)
     {
       now = g_get_real_time () / G_USEC_PER_SEC;
-      g_assert_false (login (client, "lockme", i == 0 ? "lock-me-secret" : "not-the-password", &error));
+      g_assert_false (tl_test_client_login (client, "lockme", i == 0 ? "lock-me-secret" : "not-the-password", &error));
       g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_LOCKED);
       g_assert_true (g_str_has_prefix (error->message,
                                        "Your account is locked after too many failed logins. Try again in "));
@@ -1968,7 +1892,7 @@ test_authd_lockout (void)
 
   /* A day later the right password works again. */
   tl_test_server_set_clock_offset (s, 24 * 3600 + 60);
-  g_assert_true (login (client, "lockme", "lock-me-secret", &error));
+  g_assert_true (tl_test_client_login (client, "lockme", "lock-me-secret", &error));
   g_assert_no_error (error);
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_LOGGED_IN);
   tl_test_server_set_clock_offset (s, 0);
@@ -1982,7 +1906,7 @@ test_authd_unknown_user (void)
   g_autoptr(GError) error = NULL;
 
   /* Same words as a wrong password: nothing tells whether the user exists. */
-  g_assert_false (login (client, "nosuchuser", "whatever", &error));
+  g_assert_false (tl_test_client_login (client, "nosuchuser", "whatever", &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_INVALID_CREDENTIALS);
   g_assert_true (g_str_has_prefix (error->message, "Invalid username or password."));
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_IDLE);
@@ -2010,8 +1934,8 @@ test_authd_wrong_pin (void)
     fingerprint = g_string_free (g_steal_pointer (&pretty), FALSE);
   }
 
-  g_assert_false (login (client, demo_string (TL_MODE_PAPER, "username"),
-                         demo_string (TL_MODE_PAPER, "password"), &error));
+  g_assert_false (tl_test_client_login (client, demo_string (TL_MODE_PAPER, "username"),
+                                        demo_string (TL_MODE_PAPER, "password"), &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_CERTIFICATE);
   g_assert_nonnull (strstr (error->message, fingerprint));
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_FAILED);

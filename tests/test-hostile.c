@@ -18,6 +18,7 @@
 #include "tl-message.h"
 #include "tl-srp.h"
 #include "tl-test-cert.h"
+#include "tl-test-client.h"
 #include "tl-test-server.h"
 #include "tl-test-time.h"
 
@@ -1017,89 +1018,6 @@ make_certificate (long          not_before,
 
 /* The client side --------------------------------------------------------- */
 
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  g_assert_null (*out);
-  *out = g_object_ref (result);
-}
-
-/* Runs the main loop until @result is set; a step that takes longer
- * than @max_seconds is a hang, and fails the test. */
-static void
-await_within (GAsyncResult **result,
-              guint          max_seconds)
-{
-  gint64 deadline = now_us () + (gint64) max_seconds * G_USEC_PER_SEC;
-
-  while (*result == NULL)
-    {
-      if (now_us () > deadline)
-        g_error ("A client step did not end within %u s", max_seconds);
-      g_main_context_iteration (NULL, FALSE);
-      if (*result == NULL)
-        g_usleep (2000);
-    }
-}
-
-static void
-await (GAsyncResult **result)
-{
-  await_within (result, REQUEST_TIMEOUT_S + SLACK_S);
-}
-
-static gboolean
-login (TlAuthClient  *client,
-       const char    *username,
-       const char    *password,
-       GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  tl_auth_client_login_async (client, username, password, NULL, store_result, &result);
-  await (&result);
-  return tl_auth_client_login_finish (client, result, error);
-}
-
-static gboolean
-continue_login (TlAuthClient  *client,
-                GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  tl_auth_client_continue_async (client, NULL, store_result, &result);
-  await (&result);
-  return tl_auth_client_continue_finish (client, result, error);
-}
-
-static gboolean
-select_device (TlAuthClient  *client,
-               const char    *device_id,
-               GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  tl_auth_client_select_device_async (client, device_id, NULL, store_result, &result);
-  await (&result);
-  return tl_auth_client_select_device_finish (client, result, error);
-}
-
-static gboolean
-answer (TlAuthClient  *client,
-        const char    *response,
-        GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  tl_auth_client_answer_async (client, response, NULL, store_result, &result);
-  await (&result);
-  return tl_auth_client_answer_finish (client, result, error);
-}
-
 static gboolean
 resume (TlAuthClient  *client,
         TlSession     *stored,
@@ -1107,9 +1025,9 @@ resume (TlAuthClient  *client,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  tl_auth_client_resume_async (client, stored, NULL, store_result, &result);
+  tl_auth_client_resume_async (client, stored, NULL, tl_test_store_result, &result);
   /* One retry after a second is part of resuming. */
-  await_within (&result, 2 * REQUEST_TIMEOUT_S + SLACK_S);
+  tl_test_await_within (&result, 2 * REQUEST_TIMEOUT_S + SLACK_S);
   return tl_auth_client_resume_finish (client, result, error);
 }
 
@@ -1119,8 +1037,8 @@ logout (TlAuthClient *client)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  tl_auth_client_logout_async (client, NULL, store_result, &result);
-  await (&result);
+  tl_auth_client_logout_async (client, NULL, tl_test_store_result, &result);
+  tl_test_await (&result);
   g_assert_true (tl_auth_client_logout_finish (client, result, &error));
   g_assert_no_error (error);
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_IDLE);
@@ -1202,12 +1120,12 @@ assert_usable (TlAuthClient *client,
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (login (client, username, PASSWORD, &error));
+  g_assert_true (tl_test_client_login (client, username, PASSWORD, &error));
   g_assert_no_error (error);
   if (tl_auth_client_get_state (client) == TL_AUTH_STATE_EXISTING_SESSION)
     {
       /* A session the tampered answer did not deliver. */
-      g_assert_true (continue_login (client, &error));
+      g_assert_true (tl_test_client_continue (client, &error));
       g_assert_no_error (error);
     }
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_LOGGED_IN);
@@ -1228,7 +1146,7 @@ refused_then_usable (Proxy       *proxy,
   g_autofree char *username = add_user ();
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (login (client, username, PASSWORD, &error));
+  g_assert_false (tl_test_client_login (client, username, PASSWORD, &error));
   assert_refused (client, error, code);
   if (expect_in_message != NULL)
     g_assert_nonnull (strstr (error->message, expect_in_message));
@@ -1265,7 +1183,7 @@ test_wrong_certificate (void)
   g_autoptr(GError) error = NULL;
 
   proxy_set_certificate (proxy, other);
-  g_assert_false (login (client, username, PASSWORD, &error));
+  g_assert_false (tl_test_client_login (client, username, PASSWORD, &error));
   assert_refused (client, error, TL_AUTH_ERROR_CERTIFICATE);
   g_assert_nonnull (strstr (error->message, pretty));
   /* Not one byte of HTTP went through. */
@@ -1297,7 +1215,7 @@ test_pin_is_the_leaf (void)
 
   pretty = pretty_fingerprint (leaf_sha256);
   proxy_set_certificate (proxy, leaf);
-  g_assert_false (login (client, username, PASSWORD, &error));
+  g_assert_false (tl_test_client_login (client, username, PASSWORD, &error));
   assert_refused (client, error, TL_AUTH_ERROR_CERTIFICATE);
   g_assert_nonnull (strstr (error->message, pretty));
   g_assert_cmpuint (proxy_get (proxy, &proxy->requests), ==, 0);
@@ -1328,7 +1246,7 @@ test_expired_pinned (void)
   g_autoptr(GError) error = NULL;
 
   proxy_set_certificate (proxy, expired);
-  g_assert_false (login (client, username, PASSWORD, &error));
+  g_assert_false (tl_test_client_login (client, username, PASSWORD, &error));
 
   assert_refused (client, error, TL_AUTH_ERROR_CERTIFICATE);
   g_assert_nonnull (strstr (error->message, "expired"));
@@ -1355,7 +1273,7 @@ test_expired_system_trust (void)
   g_autoptr(GError) error = NULL;
 
   proxy_set_certificate (proxy, expired);
-  g_assert_false (login (client, username, PASSWORD, &error));
+  g_assert_false (tl_test_client_login (client, username, PASSWORD, &error));
   assert_refused (client, error, TL_AUTH_ERROR_CERTIFICATE);
   g_assert_cmpuint (proxy_get (proxy, &proxy->requests), ==, 0);
   g_assert_finalize_object (client);
@@ -1371,7 +1289,7 @@ test_plain_http_server (void)
   g_autoptr(GError) error = NULL;
 
   proxy_set_certificate (proxy, NULL);
-  g_assert_false (login (client, username, PASSWORD, &error));
+  g_assert_false (tl_test_client_login (client, username, PASSWORD, &error));
   assert_refused (client, error, TL_AUTH_ERROR_NETWORK);
   /* GnuTLS reports "an unexpected TLS packet" rather than "not TLS", so
    * the person reads the general secure-connection sentence. */
@@ -1397,7 +1315,7 @@ test_http_url_loopback (void)
   TlAuthClient *client = client_for (url, NULL);
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (login (client, "alice", PASSWORD, &error));
+  g_assert_false (tl_test_client_login (client, "alice", PASSWORD, &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_INVALID_INPUT);
   assert_sentence (error->message);
   g_assert_nonnull (strstr (error->message, "https://"));
@@ -1677,7 +1595,7 @@ test_huge (gconstpointer data)
   guint tick_id = g_timeout_add (10, on_tick, &ticker);
 
   proxy_set (proxy, "v1/login/verify", trick, 1);
-  g_assert_false (login (client, username, PASSWORD, &error));
+  g_assert_false (tl_test_client_login (client, username, PASSWORD, &error));
   g_source_remove (tick_id);
   g_test_message ("the main loop stood still for at most %" G_GINT64_FORMAT " ms", ticker.longest / 1000);
   g_mutex_lock (&proxy->mutex);
@@ -1724,7 +1642,7 @@ test_server_words_not_shown (void)
 
   proxy_set_canned (proxy, 401, "application/json", body, strlen (body));
   proxy_set (proxy, "v1/login/verify", TRICK_CANNED, 1);
-  g_assert_false (login (client, username, PASSWORD, &error));
+  g_assert_false (tl_test_client_login (client, username, PASSWORD, &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_INVALID_CREDENTIALS);
   assert_sentence (error->message);
   g_test_message ("%s", error->message);
@@ -1736,7 +1654,7 @@ test_server_words_not_shown (void)
 
   proxy_set_canned (proxy, 423, "application/json", locked, strlen (locked));
   proxy_set (proxy, "v1/login/verify", TRICK_CANNED, 1);
-  g_assert_false (login (client, username, PASSWORD, &error));
+  g_assert_false (tl_test_client_login (client, username, PASSWORD, &error));
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_LOCKED);
   assert_sentence (error->message);
   g_test_message ("%s", error->message);
@@ -1812,11 +1730,11 @@ demo_login (TlAuthClient *client)
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (login (client, demo_string ("username"), demo_string ("password"), &error));
+  g_assert_true (tl_test_client_login (client, demo_string ("username"), demo_string ("password"), &error));
   g_assert_no_error (error);
   if (tl_auth_client_get_state (client) == TL_AUTH_STATE_EXISTING_SESSION)
     {
-      g_assert_true (continue_login (client, &error));
+      g_assert_true (tl_test_client_continue (client, &error));
       g_assert_no_error (error);
     }
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_CHOOSE_DEVICE);
@@ -1829,9 +1747,9 @@ assert_demo_usable (TlAuthClient *client)
   g_autoptr(GError) error = NULL;
 
   demo_login (client);
-  g_assert_true (select_device (client, demo_device ("temp", "id"), &error));
+  g_assert_true (tl_test_client_select_device (client, demo_device ("temp", "id"), &error));
   g_assert_no_error (error);
-  g_assert_true (answer (client, demo_device ("temp", "temp_code"), &error));
+  g_assert_true (tl_test_client_answer (client, demo_device ("temp", "temp_code"), &error));
   g_assert_no_error (error);
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_LOGGED_IN);
   logout (client);
@@ -1849,7 +1767,7 @@ test_factor_answer (gconstpointer data)
   demo_login (client);
   proxy_set_canned (proxy, 200, "application/json", g_bytes_get_data (body, NULL), g_bytes_get_size (body));
   proxy_set (proxy, "v1/login/second-factor", TRICK_CANNED, 1);
-  g_assert_false (select_device (client, demo_device ("temp", "id"), &error));
+  g_assert_false (tl_test_client_select_device (client, demo_device ("temp", "id"), &error));
   assert_refused (client, error, TL_AUTH_ERROR_PROTOCOL);
 
   proxy_pass (proxy);
@@ -1986,7 +1904,7 @@ push_login (TlAuthClient *client)
 
   ensure_ibkey_activated ();
   demo_login (client);
-  g_assert_true (select_device (client, ibkey_device_id, &error));
+  g_assert_true (tl_test_client_select_device (client, ibkey_device_id, &error));
   g_assert_no_error (error);
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_WAITING_PUSH);
 }
@@ -2017,7 +1935,7 @@ test_stalled (void)
    * follows the client's 35 s timeout goes through, and is approved. */
   proxy_set (push_proxy, "v1/login/push/wait", TRICK_SILENT, 1);
   push_login (push_client);
-  tl_auth_client_wait_push_async (push_client, NULL, store_result, &push_result);
+  tl_auth_client_wait_push_async (push_client, NULL, tl_test_store_result, &push_result);
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     {
@@ -2116,7 +2034,7 @@ test_push_dropped (void)
   proxy_set_canned (proxy, 503, "text/html", page, strlen (page));
   proxy_add_sequence (proxy, "v1/login/push/wait", tricks, G_N_ELEMENTS (tricks), FALSE);
   push_login (client);
-  tl_auth_client_wait_push_async (client, NULL, store_result, &result);
+  tl_auth_client_wait_push_async (client, NULL, tl_test_store_result, &result);
 
   /* Three long polls tricked; the fourth is relayed, and the server
    * holds it. */
@@ -2141,7 +2059,7 @@ test_push_dropped (void)
     }
 
   decide_pushes ("approve");
-  await (&result);
+  tl_test_await (&result);
   g_assert_true (tl_auth_client_wait_push_finish (client, result, &error));
   g_assert_no_error (error);
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_LOGGED_IN);
@@ -2175,13 +2093,13 @@ test_push_dropped_until_expiry (void)
   proxy->edit = edit_short_expiry;
   proxy_set (proxy, "v1/login/second-factor", TRICK_EDIT, 1);
   proxy_add (proxy, "v1/login/push/wait", TRICK_DROP, -1);
-  g_assert_true (select_device (client, ibkey_device_id, &error));
+  g_assert_true (tl_test_client_select_device (client, ibkey_device_id, &error));
   g_assert_no_error (error);
   g_assert_cmpint (tl_auth_client_get_state (client), ==, TL_AUTH_STATE_WAITING_PUSH);
 
   started = now_us ();
-  tl_auth_client_wait_push_async (client, NULL, store_result, &result);
-  await_within (&result, 4 + 8 + SLACK_S);
+  tl_auth_client_wait_push_async (client, NULL, tl_test_store_result, &result);
+  tl_test_await_within (&result, 4 + 8 + SLACK_S);
   g_assert_false (tl_auth_client_wait_push_finish (client, result, &error));
   assert_refused (client, error, TL_AUTH_ERROR_SECOND_FACTOR_EXPIRED);
   g_test_message ("expired after %.1f s and %u long polls", (now_us () - started) / 1e6,
@@ -2222,7 +2140,7 @@ test_push_pending_spin (void)
   proxy_set (proxy, "v1/login/push/wait", TRICK_CANNED, -1);
   started = now_us ();
   push_login (client);
-  tl_auth_client_wait_push_async (client, NULL, store_result, &result);
+  tl_auth_client_wait_push_async (client, NULL, tl_test_store_result, &result);
 
   while (now_us () - started < 5 * G_USEC_PER_SEC)
     {
@@ -2237,7 +2155,7 @@ test_push_pending_spin (void)
 
   proxy_pass (proxy);
   decide_pushes ("approve");
-  await (&result);
+  tl_test_await (&result);
   g_assert_true (tl_auth_client_wait_push_finish (client, result, &error));
   g_assert_no_error (error);
   logout (client);
@@ -2271,7 +2189,7 @@ test_redirect (gconstpointer data)
       /* A stored session is checked at start-up: the token must not go
        * elsewhere. */
       proxy_pass (proxy);
-      g_assert_true (login (client, username, PASSWORD, &error));
+      g_assert_true (tl_test_client_login (client, username, PASSWORD, &error));
       g_assert_no_error (error);
       stored = tl_session_copy (tl_auth_client_get_session (client));
       g_assert_finalize_object (client);
@@ -2292,7 +2210,7 @@ test_redirect (gconstpointer data)
     }
   else
     {
-      g_assert_false (login (client, username, PASSWORD, &error));
+      g_assert_false (tl_test_client_login (client, username, PASSWORD, &error));
       assert_refused (client, error, TL_AUTH_ERROR_PROTOCOL);
       g_assert_nonnull (strstr (error->message, "redirected"));
       proxy_pass (proxy);
