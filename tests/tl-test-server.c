@@ -606,37 +606,36 @@ bytes_to_base64 (GBytes *bytes)
   return g_base64_encode (data, length);
 }
 
-JsonObject *
-tl_test_server_login_password (TlTestServer  *s,
-                               TlMode         mode,
-                               const char    *username,
-                               const char    *password,
-                               char         **out_login_id,
-                               guint         *out_status)
+TlSrpClient *
+tl_test_server_start_login (TlTestServer  *s,
+                            TlMode         mode,
+                            const char    *username,
+                            const char    *password,
+                            char         **out_login_id,
+                            JsonObject   **out_start_body,
+                            guint         *out_status)
 {
   g_autoptr(JsonObject) start = NULL;
-  g_autoptr(TlSrpClient) client = NULL;
   g_autoptr(GBytes) salt = NULL;
   g_autoptr(GBytes) B = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *request = NULL;
-  g_autofree char *A = NULL;
-  g_autofree char *M1 = NULL;
+  TlSrpClient *client;
   JsonObject *srp;
-  const char *login_id;
   guint status = 0;
 
   request = g_strdup_printf ("{\"username\": \"%s\", \"client\": {\"name\": \"test\", \"version\": \"1\"}}",
                              username);
   start = tl_test_server_send_json (s, mode, "v1/login/start", request, NULL, &status);
+  if (out_status != NULL)
+    *out_status = status;
   if (status != 200)
     {
-      if (out_status != NULL)
-        *out_status = status;
-      return g_steal_pointer (&start);
+      if (out_start_body != NULL)
+        *out_start_body = g_steal_pointer (&start);
+      return NULL;
     }
 
-  login_id = json_object_get_string_member (start, "login_id");
   srp = json_object_get_object_member (start, "srp");
   salt = tl_message_get_base64 (srp, "salt", 1024, &error);
   g_assert_no_error (error);
@@ -646,37 +645,66 @@ tl_test_server_login_password (TlTestServer  *s,
   client = tl_srp_client_new (TL_SRP_GROUP_3072, TL_SRP_HASH_SHA256, username, password, salt, B, &error);
   g_assert_no_error (error);
 
-  {
-    g_autoptr(GBytes) a_bytes = tl_srp_client_get_A (client);
-    g_autoptr(GBytes) m1_bytes = tl_srp_client_get_M1 (client);
+  *out_login_id = g_strdup (json_object_get_string_member (start, "login_id"));
+  if (out_start_body != NULL)
+    *out_start_body = g_steal_pointer (&start);
+  return client;
+}
 
-    A = bytes_to_base64 (a_bytes);
-    M1 = bytes_to_base64 (m1_bytes);
-  }
+JsonObject *
+tl_test_server_verify_login (TlTestServer *s,
+                             TlMode        mode,
+                             const char   *login_id,
+                             TlSrpClient  *client,
+                             guint        *out_status)
+{
+  g_autoptr(GBytes) A_bytes = tl_srp_client_get_A (client);
+  g_autoptr(GBytes) M1_bytes = tl_srp_client_get_M1 (client);
+  g_autofree char *A = bytes_to_base64 (A_bytes);
+  g_autofree char *M1 = bytes_to_base64 (M1_bytes);
+  g_autofree char *request = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *verify;
+  guint status = 0;
+
+  request = g_strdup_printf ("{\"login_id\": \"%s\", \"A\": \"%s\", \"M1\": \"%s\"}", login_id, A, M1);
+  verify = tl_test_server_send_json (s, mode, "v1/login/verify", request, NULL, &status);
+  if (out_status != NULL)
+    *out_status = status;
+
+  if (status == 200)
+    {
+      g_autoptr(GBytes) M2 = tl_message_get_base64 (verify, "M2", 64, &error);
+
+      g_assert_no_error (error);
+      tl_srp_client_verify_M2 (client, M2, &error);
+      g_assert_no_error (error);
+    }
+
+  return verify;
+}
+
+JsonObject *
+tl_test_server_login_password (TlTestServer  *s,
+                               TlMode         mode,
+                               const char    *username,
+                               const char    *password,
+                               char         **out_login_id,
+                               guint         *out_status)
+{
+  g_autoptr(TlSrpClient) client = NULL;
+  g_autofree char *login_id = NULL;
+  JsonObject *start = NULL;
+
+  client = tl_test_server_start_login (s, mode, username, password, &login_id, &start, out_status);
+  if (client == NULL)
+    return start;
+  json_object_unref (start);
 
   if (out_login_id != NULL)
     *out_login_id = g_strdup (login_id);
 
-  g_free (request);
-  request = g_strdup_printf ("{\"login_id\": \"%s\", \"A\": \"%s\", \"M1\": \"%s\"}", login_id, A, M1);
-
-  {
-    JsonObject *verify = tl_test_server_send_json (s, mode, "v1/login/verify", request, NULL, &status);
-
-    if (out_status != NULL)
-      *out_status = status;
-
-    if (status == 200)
-      {
-        g_autoptr(GBytes) M2 = tl_message_get_base64 (verify, "M2", 64, &error);
-
-        g_assert_no_error (error);
-        tl_srp_client_verify_M2 (client, M2, &error);
-        g_assert_no_error (error);
-      }
-
-    return verify;
-  }
+  return tl_test_server_verify_login (s, mode, login_id, client, out_status);
 }
 
 char *

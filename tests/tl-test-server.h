@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "tl-srp.h"
 #include "tl-types.h"
 
 G_BEGIN_DECLS
@@ -102,6 +103,25 @@ JsonObject   *tl_test_server_send_raw         (TlTestServer *s,
 
 /* The last code the server "sent" by SMS or voice (DIR/sms.log), or NULL. */
 char         *tl_test_server_read_sms         (TlTestServer *s) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The two halves of the password step, for a test that does something
+ * between them. v1/login/start and the client's SRP math: returns the
+ * client and @out_login_id, or NULL with the start answer's status and
+ * body (@out_start_body, optional). */
+TlSrpClient  *tl_test_server_start_login      (TlTestServer *s,
+                                               TlMode        mode,
+                                               const char   *username,
+                                               const char   *password,
+                                               char        **out_login_id,
+                                               JsonObject  **out_start_body,
+                                               guint        *out_status) G_GNUC_WARN_UNUSED_RESULT;
+/* v1/login/verify with @client's proof; a 200 answer's M2 is checked.
+ * Returns the answer (or error body). */
+JsonObject   *tl_test_server_verify_login     (TlTestServer *s,
+                                               TlMode        mode,
+                                               const char   *login_id,
+                                               TlSrpClient  *client,
+                                               guint        *out_status) G_GNUC_WARN_UNUSED_RESULT;
 
 /* The password step of a login: v1/login/start and v1/login/verify with
  * SRP. Returns the verify answer (or error body) and its status;
