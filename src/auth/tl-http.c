@@ -292,22 +292,44 @@ certificate_expired (GTlsCertificate *certificate)
   return NULL;
 }
 
+/* The trust rule of a pinned profile: exactly the pinned certificate,
+ * and not expired. Why not, for the error message: the certificate's
+ * fingerprint, and its expiry date if it is the pinned one but expired
+ * (both optional, transfer full). */
+static gboolean
+pinned_certificate_accepted (GTlsCertificate  *certificate,
+                             const char       *pin,
+                             char            **out_fingerprint,
+                             GDateTime       **out_expired)
+{
+  g_autofree char *fingerprint = tl_certificate_sha256 (certificate);
+  g_autoptr(GDateTime) expired = NULL;
+  gboolean accepted = FALSE;
+
+  if (fingerprint != NULL && pin != NULL && g_str_equal (fingerprint, pin))
+    {
+      expired = certificate_expired (certificate);
+      accepted = expired == NULL;
+    }
+
+  if (out_fingerprint != NULL)
+    *out_fingerprint = g_steal_pointer (&fingerprint);
+  if (out_expired != NULL)
+    *out_expired = g_steal_pointer (&expired);
+  return accepted;
+}
+
 static gboolean
 on_accept_certificate (SoupMessage          *msg,
                        GTlsCertificate      *certificate,
                        GTlsCertificateFlags  errors,
                        Request              *request)
 {
-  g_autofree char *fingerprint = tl_certificate_sha256 (certificate);
+  g_autofree char *fingerprint = NULL;
 
-  if (fingerprint != NULL && request->pin != NULL &&
-      g_str_equal (fingerprint, request->pin))
-    {
-      g_clear_pointer (&request->rejected_expiry, g_date_time_unref);
-      request->rejected_expiry = certificate_expired (certificate);
-      if (request->rejected_expiry == NULL)
-        return TRUE;
-    }
+  g_clear_pointer (&request->rejected_expiry, g_date_time_unref);
+  if (pinned_certificate_accepted (certificate, request->pin, &fingerprint, &request->rejected_expiry))
+    return TRUE;
 
   g_free (request->rejected_fingerprint);
   request->rejected_fingerprint = g_steal_pointer (&fingerprint);
@@ -651,18 +673,15 @@ tl_http_request_async (SoupSession         *session,
                            request->cancellable, on_sent, g_steal_pointer (&task));
 }
 
-/* The same trust rule as on_accept_certificate(), for a connection that
- * carries no request yet. */
+/* For a connection that carries no request yet: the first request says
+ * what was wrong. */
 static gboolean
 on_preconnect_accept_certificate (SoupMessage          *msg,
                                   GTlsCertificate      *certificate,
                                   GTlsCertificateFlags  errors,
                                   const char           *pin)
 {
-  g_autofree char *fingerprint = tl_certificate_sha256 (certificate);
-  g_autoptr(GDateTime) expired = certificate_expired (certificate);
-
-  return pin != NULL && fingerprint != NULL && g_str_equal (fingerprint, pin) && expired == NULL;
+  return pinned_certificate_accepted (certificate, pin, NULL, NULL);
 }
 
 static void
