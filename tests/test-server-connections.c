@@ -48,12 +48,30 @@ on_request_done (GObject      *object,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-/* One POST of v1/login/start through libtlauth's request path. */
+/* One request through libtlauth's request path, run to its end. */
+static JsonObject *
+send_request (SoupSession      *session,
+              TlServerProfile  *profile,
+              const char       *method,
+              const char       *path,
+              GBytes           *body,
+              GError          **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  tl_http_request_async (session, profile, method, path, body, NULL,
+                         TL_HTTP_REQUEST_TIMEOUT, NULL, NULL, on_request_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return tl_http_request_finish (result, NULL, error);
+}
+
+/* One POST of v1/login/start. */
 static void
 start_login (SoupSession     *session,
              TlServerProfile *profile)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) answer = NULL;
   g_autofree char *text = g_strdup_printf ("{\"username\": \"%s\"}",
@@ -61,12 +79,7 @@ start_login (SoupSession     *session,
                                                                           "username"));
   g_autoptr(GBytes) body = g_bytes_new (text, strlen (text));
 
-  tl_http_request_async (session, profile, "POST", "v1/login/start", body, NULL,
-                         TL_HTTP_REQUEST_TIMEOUT, NULL, NULL, on_request_done, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  answer = tl_http_request_finish (result, NULL, &error);
+  answer = send_request (session, profile, "POST", "v1/login/start", body, &error);
   g_assert_no_error (error);
   g_assert_true (json_object_has_member (answer, "login_id"));
 }
@@ -324,17 +337,11 @@ test_preconnect_wrong_pin (void)
                                                               tl_test_server_get_base_url (server, TL_MODE_LIVE),
                                                               "0000000000000000000000000000000000000000000000000000000000000000");
   g_autoptr(SoupSession) session = tl_http_session_new (profile);
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) answer = NULL;
 
   tl_http_preconnect (session, profile, NULL);
-  tl_http_request_async (session, profile, "GET", "v1/session", NULL, NULL,
-                         TL_HTTP_REQUEST_TIMEOUT, NULL, NULL, on_request_done, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  answer = tl_http_request_finish (result, NULL, &error);
+  answer = send_request (session, profile, "GET", "v1/session", NULL, &error);
   g_assert_null (answer);
   g_assert_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_CERTIFICATE);
   g_assert_nonnull (strstr (error->message, "not the pinned one"));
