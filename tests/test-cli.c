@@ -127,8 +127,10 @@ build_argv (Fixture     *f,
   return argv;
 }
 
+/* @preload: a library for LD_PRELOAD, or NULL. */
 static GSubprocess *
-spawn_argv (GPtrArray *argv)
+spawn_argv (GPtrArray  *argv,
+            const char *preload)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
@@ -138,39 +140,66 @@ spawn_argv (GPtrArray *argv)
                                         G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  if (preload != NULL)
+    {
+      g_autofree char *asan_options = g_strconcat (g_getenv ("ASAN_OPTIONS") ?: "",
+                                                   ":verify_asan_link_order=0", NULL);
+
+      g_subprocess_launcher_setenv (launcher, "LD_PRELOAD", preload, TRUE);
+      /* The sanitizer build: its runtime is no longer first in line. */
+      g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", asan_options, TRUE);
+    }
   proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
   return proc;
 }
 
+/* @said is what the CLI printed, for the message if it did not exit. */
 static int
-exit_status_of (GSubprocess *proc)
+exit_status_of (GSubprocess *proc,
+                const char  *said)
 {
   g_autoptr(GError) error = NULL;
 
   g_subprocess_wait (proc, NULL, &error);
   g_assert_no_error (error);
   if (!g_subprocess_get_if_exited (proc))
-    g_error ("trading-login-cli was killed by signal %d", g_subprocess_get_term_sig (proc));
+    g_error ("%s: trading-login-cli was killed by signal %d; it said:\n%s",
+             g_test_get_path (), g_subprocess_get_term_sig (proc), said);
 
   return g_subprocess_get_exit_status (proc);
 }
 
 static void
 run_argv (GPtrArray  *argv,
+          const char *preload,
           const char *stdin_text,
           CliResult  *r)
 {
-  g_autoptr(GSubprocess) proc = spawn_argv (argv);
+  g_autoptr(GSubprocess) proc = spawn_argv (argv, preload);
   g_autoptr(GError) error = NULL;
   g_autofree char *joined = g_strjoinv (" ", (char **) argv->pdata);
 
   g_subprocess_communicate_utf8 (proc, stdin_text != NULL ? stdin_text : "", NULL,
                                  &r->out, &r->err, &error);
   g_assert_no_error (error);
-  r->status = exit_status_of (proc);
+  r->status = exit_status_of (proc, r->err);
   g_test_message ("$ %s\n-> %d\nstdout: %s\nstderr: %s", joined, r->status, r->out, r->err);
+}
+
+static void
+run_cli_va (Fixture    *f,
+            TlMode      mode,
+            const char *preload,
+            const char *stdin_text,
+            CliResult  *r,
+            const char *command,
+            va_list     args)
+{
+  g_autoptr(GPtrArray) argv = build_argv (f, mode, TRUE, command, args);
+
+  run_argv (argv, preload, stdin_text, r);
 }
 
 static void
@@ -189,14 +218,35 @@ run_cli (Fixture    *f,
          const char *command,
          ...)
 {
-  g_autoptr(GPtrArray) argv = NULL;
   va_list args;
 
   va_start (args, command);
-  argv = build_argv (f, mode, TRUE, command, args);
+  run_cli_va (f, mode, NULL, stdin_text, r, command, args);
   va_end (args);
+}
 
-  run_argv (argv, stdin_text, r);
+/* run_cli() with @preload in LD_PRELOAD. */
+static void
+run_cli_preloaded (Fixture    *f,
+                   TlMode      mode,
+                   const char *preload,
+                   CliResult  *r,
+                   const char *command,
+                   ...) G_GNUC_NULL_TERMINATED;
+
+static void
+run_cli_preloaded (Fixture    *f,
+                   TlMode      mode,
+                   const char *preload,
+                   CliResult  *r,
+                   const char *command,
+                   ...)
+{
+  va_list args;
+
+  va_start (args, command);
+  run_cli_va (f, mode, preload, NULL, r, command, args);
+  va_end (args);
 }
 
 /* A CLI that the test talks to while it runs, as a driving script would. */
@@ -228,7 +278,7 @@ start_cli (Fixture    *f,
   argv = build_argv (f, mode, TRUE, command, args);
   va_end (args);
 
-  r->proc = spawn_argv (argv);
+  r->proc = spawn_argv (argv, NULL);
   r->in = g_subprocess_get_stdin_pipe (r->proc);
   r->err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (r->proc));
   r->err_seen = g_string_new (NULL);
@@ -287,11 +337,11 @@ running_finish (Running   *r,
                           G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &error);
   g_assert_no_error (error);
 
-  result->status = exit_status_of (r->proc);
-  result->out = g_strndup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)),
-                           g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out)));
   g_string_append_len (r->err_seen, g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (err)),
                        g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (err)));
+  result->status = exit_status_of (r->proc, r->err_seen->str);
+  result->out = g_strndup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)),
+                           g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out)));
   result->err = g_strdup (r->err_seen->str);
   g_test_message ("-> %d\nstdout: %s\nstderr: %s", result->status, result->out, result->err);
 
@@ -450,7 +500,7 @@ test_help (void)
       g_ptr_array_add (argv, (gpointer) "--help");
       g_ptr_array_add (argv, NULL);
       g_ptr_array_set_free_func (argv, NULL);
-      run_argv (argv, NULL, &r);
+      run_argv (argv, NULL, NULL, &r);
 
       g_assert_cmpint (r.status, ==, 0);
       g_assert_nonnull (strstr (r.out, commands[i]));
@@ -468,7 +518,7 @@ test_help (void)
     g_ptr_array_add (argv, (gpointer) "login");
     g_ptr_array_add (argv, (gpointer) "--help");
     g_ptr_array_add (argv, NULL);
-    run_argv (argv, NULL, &r);
+    run_argv (argv, NULL, NULL, &r);
     g_assert_nonnull (strstr (r.out, "--password-stdin"));
     g_assert_nonnull (strstr (r.out, "--answer-stdin"));
     g_assert_nonnull (strstr (r.out, "--keep-alive"));
@@ -483,7 +533,7 @@ test_help (void)
     g_ptr_array_add (argv, (gpointer) cli_path ());
     g_ptr_array_add (argv, (gpointer) "frobnicate");
     g_ptr_array_add (argv, NULL);
-    run_argv (argv, NULL, &r);
+    run_argv (argv, NULL, NULL, &r);
     g_assert_cmpint (r.status, ==, 1);
     g_assert_nonnull (strstr (r.err, "Unknown command “frobnicate”"));
     g_assert_nonnull (strstr (r.err, "logout"));
@@ -497,7 +547,7 @@ test_help (void)
     g_ptr_array_add (argv, (gpointer) "--server");
     g_ptr_array_add (argv, (gpointer) "https://127.0.0.1:1/paper/");
     g_ptr_array_add (argv, NULL);
-    run_argv (argv, NULL, &r);
+    run_argv (argv, NULL, NULL, &r);
     g_assert_cmpint (r.status, ==, 1);
     g_assert_nonnull (strstr (r.err, "--mode live or --mode paper"));
   }
@@ -1060,7 +1110,7 @@ terminal_finish (Terminal  *t,
   g_assert_no_error (error);
   g_output_stream_close (t->in, NULL, NULL);
 
-  status = exit_status_of (t->proc);
+  status = exit_status_of (t->proc, t->seen->str);
   g_test_message ("terminal -> %d:\n%s", status, t->seen->str);
   *out_seen = g_string_free (t->seen, FALSE);
   g_clear_object (&t->proc);
@@ -1319,7 +1369,7 @@ test_unreachable (Fixture       *f,
   g_ptr_array_add (argv, (gpointer) "--password-stdin");
   g_ptr_array_add (argv, (gpointer) "--json");
   g_ptr_array_add (argv, NULL);
-  run_argv (argv, "password\n", &r);
+  run_argv (argv, NULL, "password\n", &r);
 
   g_assert_cmpint (r.status, ==, 5);
   /* TlAuthClient's words, naming the address it tried. */
@@ -1355,7 +1405,7 @@ test_wrong_pin (Fixture       *f,
   g_ptr_array_add (argv, (gpointer) user_string (f, TL_MODE_PAPER, "username"));
   g_ptr_array_add (argv, (gpointer) "--password-stdin");
   g_ptr_array_add (argv, NULL);
-  run_argv (argv, password, &r);
+  run_argv (argv, NULL, password, &r);
 
   g_assert_cmpint (r.status, ==, 5);
   g_assert_nonnull (strstr (r.err, "--pin-sha256"));
@@ -1366,6 +1416,28 @@ test_wrong_pin (Fixture       *f,
       g_string_append_c (seen, g_ascii_tolower (*p));
   g_assert_nonnull (strstr (seen->str, real));
   g_assert_false (keyring_has_session (f, TL_MODE_PAPER));
+}
+
+/* A login given up at once (here: no username and no terminal to ask
+ * on) exits while a thread may still be loading the TLS module. The exit
+ * waits for it: racing exit()'s finalisers, the load once in a few
+ * hundred runs re-ran GObject's constructor, a fatal warning. The load
+ * is made slow (tests/tl-slow-dlopen.c), so an exit that does not wait
+ * ends before it is done. */
+static void
+test_exit_waits_for_tls_module (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_auto(CliResult) r = { 0 };
+  const char *preload = g_getenv ("TL_SLOW_DLOPEN");
+
+  g_assert_nonnull (preload);
+  run_cli_preloaded (f, TL_MODE_PAPER, preload, &r, "login", NULL);
+
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "--username"));
+  g_assert_nonnull (strstr (r.err, "tl-slow-dlopen: libgiognutls loaded"));
+  g_assert_null (strstr (r.err, "WARNING"));
 }
 
 /* No terminal and no flag: each question names the option for it. */
@@ -1552,6 +1624,7 @@ main (int   argc,
   ADD ("login/unreachable", test_unreachable);
   ADD ("login/wrong-pin", test_wrong_pin);
   ADD ("login/non-interactive-needs-flags", test_non_interactive_needs_flags);
+  ADD ("login/exit-waits-for-tls-module", test_exit_waits_for_tls_module);
   ADD ("login/existing-session", test_existing_session);
   ADD ("status/ended-elsewhere", test_session_ended_elsewhere);
   ADD ("keep-alive", test_keep_alive);
