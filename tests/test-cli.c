@@ -49,6 +49,7 @@ static const SecretSchema username_schema = {
 typedef struct
 {
   TlTestServer *server;
+  const char   *preload;  /* LD_PRELOAD for this test's run_cli(), or NULL */
 } Fixture;
 
 typedef struct
@@ -189,20 +190,6 @@ run_argv (GPtrArray  *argv,
 }
 
 static void
-run_cli_va (Fixture    *f,
-            TlMode      mode,
-            const char *preload,
-            const char *stdin_text,
-            CliResult  *r,
-            const char *command,
-            va_list     args)
-{
-  g_autoptr(GPtrArray) argv = build_argv (f, mode, TRUE, command, args);
-
-  run_argv (argv, preload, stdin_text, r);
-}
-
-static void
 run_cli (Fixture    *f,
          TlMode      mode,
          const char *stdin_text,
@@ -218,35 +205,14 @@ run_cli (Fixture    *f,
          const char *command,
          ...)
 {
+  g_autoptr(GPtrArray) argv = NULL;
   va_list args;
 
   va_start (args, command);
-  run_cli_va (f, mode, NULL, stdin_text, r, command, args);
+  argv = build_argv (f, mode, TRUE, command, args);
   va_end (args);
-}
 
-/* run_cli() with @preload in LD_PRELOAD. */
-static void
-run_cli_preloaded (Fixture    *f,
-                   TlMode      mode,
-                   const char *preload,
-                   CliResult  *r,
-                   const char *command,
-                   ...) G_GNUC_NULL_TERMINATED;
-
-static void
-run_cli_preloaded (Fixture    *f,
-                   TlMode      mode,
-                   const char *preload,
-                   CliResult  *r,
-                   const char *command,
-                   ...)
-{
-  va_list args;
-
-  va_start (args, command);
-  run_cli_va (f, mode, preload, NULL, r, command, args);
-  va_end (args);
+  run_argv (argv, f->preload, stdin_text, r);
 }
 
 /* A CLI that the test talks to while it runs, as a driving script would. */
@@ -1429,10 +1395,10 @@ test_exit_waits_for_tls_module (Fixture       *f,
                                 gconstpointer  data)
 {
   g_auto(CliResult) r = { 0 };
-  const char *preload = g_getenv ("TL_SLOW_DLOPEN");
 
-  g_assert_nonnull (preload);
-  run_cli_preloaded (f, TL_MODE_PAPER, preload, &r, "login", NULL);
+  f->preload = g_getenv ("TL_SLOW_DLOPEN");
+  g_assert_nonnull (f->preload);
+  run_cli (f, TL_MODE_PAPER, NULL, &r, "login", NULL);
 
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "--username"));
