@@ -244,7 +244,7 @@ start_cli (Fixture    *f,
   argv = build_argv (f, mode, TRUE, command, args);
   va_end (args);
 
-  r->proc = spawn_argv (argv, NULL);
+  r->proc = spawn_argv (argv, f->preload);
   r->in = g_subprocess_get_stdin_pipe (r->proc);
   r->err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (r->proc));
   r->err_seen = g_string_new (NULL);
@@ -1388,7 +1388,7 @@ test_wrong_pin (Fixture       *f,
  * on) exits while a thread may still be loading the TLS module. The exit
  * waits for it: racing exit()'s finalisers, the load once in a few
  * hundred runs re-ran GObject's constructor, a fatal warning. The load
- * is made slow (tests/tl-slow-dlopen.c), so an exit that does not wait
+ * is made slow (tests/tl-slow-preload.c), so an exit that does not wait
  * ends before it is done. */
 static void
 test_exit_waits_for_tls_module (Fixture       *f,
@@ -1396,14 +1396,46 @@ test_exit_waits_for_tls_module (Fixture       *f,
 {
   g_auto(CliResult) r = { 0 };
 
-  f->preload = g_getenv ("TL_SLOW_DLOPEN");
+  f->preload = g_getenv ("TL_SLOW_PRELOAD");
   g_assert_nonnull (f->preload);
   run_cli (f, TL_MODE_PAPER, NULL, &r, "login", NULL);
 
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "--username"));
-  g_assert_nonnull (strstr (r.err, "tl-slow-dlopen: libgiognutls loaded"));
+  g_assert_nonnull (strstr (r.err, "tl-slow-preload: libgiognutls loaded"));
   g_assert_null (strstr (r.err, "WARNING"));
+}
+
+/* Ctrl+C during the SRP math: the login is abandoned at once, and the
+ * exit waits for the math in its thread to end, so OpenSSL's clean-up
+ * never frees what it uses. The math is made slow and says when it
+ * starts and ends (tests/tl-slow-preload.c). */
+static void
+test_interrupt_during_srp (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_auto(CliResult) result = { 0 };
+  g_autofree char *started = NULL;
+  const char *done;
+  Running *r;
+
+  f->preload = g_getenv ("TL_SLOW_PRELOAD");
+  g_assert_nonnull (f->preload);
+  r = start_cli (f, TL_MODE_PAPER, "login", "--username", user_string (f, TL_MODE_PAPER, "username"),
+                 "--password-stdin", "--device", "totp", "--answer-stdin", NULL);
+  running_write_line (r, user_string (f, TL_MODE_PAPER, "password"));
+  started = running_wait_for (r, "tl-slow-preload: BN_mod_exp started");
+
+  g_subprocess_send_signal (r->proc, SIGINT);
+  running_finish (r, &result);
+
+  g_assert_cmpint (result.status, ==, 130);
+  g_assert_nonnull (strstr (result.err, "the login was abandoned"));
+  /* The math that was under way when the signal came ran to its end. */
+  done = strstr (result.err, "tl-slow-preload: BN_mod_exp done");
+  g_assert_nonnull (done);
+  g_assert_null (strstr (result.err, "WARNING"));
+  g_assert_false (keyring_has_session (f, TL_MODE_PAPER));
 }
 
 /* No terminal and no flag: each question names the option for it. */
@@ -1591,6 +1623,7 @@ main (int   argc,
   ADD ("login/wrong-pin", test_wrong_pin);
   ADD ("login/non-interactive-needs-flags", test_non_interactive_needs_flags);
   ADD ("login/exit-waits-for-tls-module", test_exit_waits_for_tls_module);
+  ADD ("login/interrupt-during-srp", test_interrupt_during_srp);
   ADD ("login/existing-session", test_existing_session);
   ADD ("status/ended-elsewhere", test_session_ended_elsewhere);
   ADD ("keep-alive", test_keep_alive);

@@ -13,6 +13,7 @@
 #include "tl-message.h"
 #include "tl-otp.h"
 #include "tl-srp.h"
+#include "tl-worker.h"
 
 /* Push wait: reconnect after a network error with this back-off. */
 #define PUSH_BACKOFF_MIN_MS    500
@@ -1643,7 +1644,7 @@ on_start (GObject      *object,
   srp_task = g_task_new (NULL, NULL, on_srp_done, g_steal_pointer (&task));
   g_task_set_source_tag (srp_task, srp_thread);
   g_task_set_task_data (srp_task, job, (GDestroyNotify) srp_job_free);
-  g_task_run_in_thread (srp_task, srp_thread);
+  tl_worker_run_in_thread (srp_task, srp_thread);
   return;
 
 protocol:

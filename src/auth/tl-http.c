@@ -5,13 +5,13 @@
 
 #include <glib/gi18n.h>
 #include <gmodule.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "tl-auth-error.h"
 #include "tl-http.h"
 #include "tl-message.h"
 #include "tl-pin-database.h"
+#include "tl-worker.h"
 
 /* Above the longest request, so libsoup's own I/O timeout never cuts a
  * long poll short; our timers below decide. */
@@ -744,24 +744,6 @@ hold_tls_library (void)
     }
 }
 
-/* A process must not exit while a loader thread is in dlopen(): racing
- * exit()'s library finalisers, the load ran GObject's constructor a
- * second time ("cannot register existing fundamental type"), fatal
- * under G_DEBUG=fatal-warnings. A program that gives up straight after
- * starting a login (a usage error) exits that soon; exit() waits here. */
-static GMutex loaders_mutex;
-static GCond loaders_done;
-static guint loaders_running;
-
-static void
-wait_for_tls_loaders (void)
-{
-  g_mutex_lock (&loaders_mutex);
-  while (loaders_running > 0)
-    g_cond_wait (&loaders_done, &loaders_mutex);
-  g_mutex_unlock (&loaders_mutex);
-}
-
 static void
 load_tls_backend_thread (GTask        *task,
                          gpointer      source_object,
@@ -770,32 +752,7 @@ load_tls_backend_thread (GTask        *task,
 {
   hold_tls_library ();
   tls_backend ();
-
-  g_mutex_lock (&loaders_mutex);
-  if (--loaders_running == 0)
-    g_cond_broadcast (&loaders_done);
-  g_mutex_unlock (&loaders_mutex);
-
   g_task_return_boolean (task, TRUE);
-}
-
-static void
-start_tls_loader (GTask *task)
-{
-  static gsize registered;
-
-  /* Handlers run before the libraries' finalisers. */
-  if (g_once_init_enter (&registered))
-    {
-      atexit (wait_for_tls_loaders);
-      g_once_init_leave (&registered, 1);
-    }
-
-  g_mutex_lock (&loaders_mutex);
-  loaders_running++;
-  g_mutex_unlock (&loaders_mutex);
-
-  g_task_run_in_thread (task, load_tls_backend_thread);
 }
 
 void
@@ -809,7 +766,7 @@ tl_http_load_tls_backend (void)
 
   task = g_task_new (NULL, NULL, NULL, NULL);
   g_task_set_source_tag (task, tl_http_load_tls_backend);
-  start_tls_loader (task);
+  tl_worker_run_in_thread (task, load_tls_backend_thread);
   g_once_init_leave (&started, 1);
 }
 
@@ -852,7 +809,7 @@ tl_http_preconnect (SoupSession     *session,
   task = g_task_new (session, cancellable, on_tls_backend_loaded, NULL);
   g_task_set_source_tag (task, tl_http_preconnect);
   g_task_set_task_data (task, g_object_ref (profile), g_object_unref);
-  start_tls_loader (task);
+  tl_worker_run_in_thread (task, load_tls_backend_thread);
 }
 
 JsonObject *

@@ -7,6 +7,7 @@
 
 #include "tl-key-error.h"
 #include "tl-key-pin.h"
+#include "tl-worker.h"
 
 gboolean
 tl_key_pin_check (const char  *pin,
@@ -321,7 +322,7 @@ pin_read_cb (GObject      *object,
   derive = g_task_new (NULL, cancellable, derive_cb, g_steal_pointer (&task));
   g_task_set_source_tag (derive, derive_thread);
   g_task_set_task_data (derive, data, NULL);
-  g_task_run_in_thread (derive, derive_thread);
+  tl_worker_run_in_thread (derive, derive_thread);
   g_object_unref (derive);
 }
 
