@@ -1434,6 +1434,7 @@ test_interrupt_during_srp (Fixture       *f,
   /* The math that was under way when the signal came ran to its end. */
   done = strstr (result.err, "tl-slow-preload: BN_mod_exp done");
   g_assert_nonnull (done);
+  g_assert_null (strstr (result.err, "outlived OpenSSL's clean-up"));
   g_assert_null (strstr (result.err, "WARNING"));
   g_assert_false (keyring_has_session (f, TL_MODE_PAPER));
 }

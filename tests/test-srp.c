@@ -333,6 +333,39 @@ test_round_trip_3072 (void)
   assert_round_trip (TL_SRP_DEFAULT_GROUP, TL_SRP_DEFAULT_HASH);
 }
 
+static gpointer
+prepare_thread (gpointer data)
+{
+  tl_srp_prepare (TL_SRP_DEFAULT_GROUP, TL_SRP_DEFAULT_HASH);
+  return NULL;
+}
+
+/* A client prepares OpenSSL and the group in a thread while the first
+ * login's math may already run (tl-auth-client.c). In a new process, so
+ * that all of it is a first use: several preparations at once, and a
+ * round trip meanwhile, which must come out right. */
+static void
+test_prepare_while_computing (void)
+{
+  if (g_test_subprocess ())
+    {
+      GThread *threads[4];
+
+      for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+        threads[i] = g_thread_new ("prepare", prepare_thread, NULL);
+      assert_round_trip (TL_SRP_DEFAULT_GROUP, TL_SRP_DEFAULT_HASH);
+      for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+        g_thread_join (threads[i]);
+      /* Prepared already: nothing left to do, and nothing changes. */
+      tl_srp_prepare (TL_SRP_DEFAULT_GROUP, TL_SRP_DEFAULT_HASH);
+      assert_round_trip (TL_SRP_DEFAULT_GROUP, TL_SRP_DEFAULT_HASH);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 static void
 test_groups (void)
 {
@@ -1064,6 +1097,7 @@ main (int   argc,
 
   g_test_add_func ("/tl/srp/rfc5054", test_rfc5054);
   g_test_add_func ("/tl/srp/round-trip-3072", test_round_trip_3072);
+  g_test_add_func ("/tl/srp/prepare-while-computing", test_prepare_while_computing);
   g_test_add_func ("/tl/srp/groups", test_groups);
   g_test_add_func ("/tl/srp/group-primes", test_group_primes);
   g_test_add_func ("/tl/srp/wire-names", test_wire_names);

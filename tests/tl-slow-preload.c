@@ -11,12 +11,14 @@
  * Each says on standard error when it starts and when it is done. A
  * process whose exit() does not wait for its workers (src/auth/
  * tl-worker.c) ends before "done": the race in which a load re-ran
- * GObject's constructor, or OpenSSL's clean-up freed what the math used.
+ * GObject's constructor. The math also says whether OpenSSL was cleaned
+ * up under it, which freed what it used.
  * Not GLib: this runs inside whatever process preloads it. */
 
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <openssl/bn.h>
+#include <openssl/crypto.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -79,7 +81,11 @@ BN_mod_exp (BIGNUM       *r,
   say ("tl-slow-preload: BN_mod_exp started\n");
   slow_down ();
   ok = next (r, a, p, m, ctx);
-  say ("tl-slow-preload: BN_mod_exp done\n");
+  /* Fails once OPENSSL_cleanup() has run. */
+  if (OPENSSL_init_crypto (OPENSSL_INIT_LOAD_CONFIG, NULL) == 1)
+    say ("tl-slow-preload: BN_mod_exp done\n");
+  else
+    say ("tl-slow-preload: BN_mod_exp outlived OpenSSL's clean-up\n");
 
   return ok;
 }

@@ -1651,6 +1651,35 @@ protocol:
   login_failed (self, task, protocol_error (g_steal_pointer (&error)), NULL);
 }
 
+static void
+srp_prepare_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  tl_srp_prepare (TL_SRP_DEFAULT_GROUP, TL_SRP_DEFAULT_HASH);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* OpenSSL's first use in a process (reading its configuration, loading
+ * its providers, seeding its random generator: about 9 M instructions)
+ * would fall to the SRP thread, after the server's answer to start; this
+ * does it while that request is under way. Once per process. */
+static void
+prepare_srp (void)
+{
+  static gsize started;
+  g_autoptr(GTask) task = NULL;
+
+  if (!g_once_init_enter (&started))
+    return;
+
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_source_tag (task, prepare_srp);
+  tl_worker_run_in_thread (task, srp_prepare_thread);
+  g_once_init_leave (&started, 1);
+}
+
 void
 tl_auth_client_login_async (TlAuthClient        *self,
                             const char          *username,
@@ -1730,6 +1759,7 @@ tl_auth_client_login_async (TlAuthClient        *self,
   body = tl_message_builder_end (builder);
 
   post (self, "v1/login/start", body, NULL, g_steal_pointer (&task), on_start);
+  prepare_srp ();
 }
 
 gboolean

@@ -904,6 +904,21 @@ tl_srp_compute_u (TlSrpGroup  group,
  * Returns: (transfer full) (nullable): %TL_SRP_SALT_LENGTH random bytes,
  *   or %NULL with @error set if the system has no randomness to give
  */
+void
+tl_srp_prepare (TlSrpGroup group,
+                TlSrpHash  hash)
+{
+  guint8 byte;
+
+  g_return_if_fail (GROUP_IS_VALID (group));
+  g_return_if_fail (HASH_IS_VALID (hash));
+
+  params_get (group, hash);
+  /* Sets up the primary generator, which the threads' own ones draw on. */
+  if (RAND_priv_bytes (&byte, 1) == 1)
+    OPENSSL_cleanse (&byte, 1);
+}
+
 GBytes *
 tl_srp_random_salt (GError **error)
 {

@@ -57,6 +57,13 @@ GBytes      *tl_srp_compute_u         (TlSrpGroup   group,
                                        GBytes      *B);
 GBytes      *tl_srp_random_salt       (GError     **error);
 
+/* Does ahead of a login what a process's first SRP computation in @group
+ * with @hash would otherwise do first: OpenSSL's set-up (configuration,
+ * providers, the random generators) and the group's numbers. Thread-safe;
+ * nothing to do once done. */
+void         tl_srp_prepare           (TlSrpGroup   group,
+                                       TlSrpHash    hash);
+
 /* Client: holds a, x and the session key; free with tl_srp_client_free(),
  * which wipes them. */
 typedef struct _TlSrpClient TlSrpClient;

@@ -24,6 +24,9 @@ wait_for_workers (void)
   while (workers_running > 0)
     g_cond_wait (&workers_done, &workers_mutex);
   g_mutex_unlock (&workers_mutex);
+
+  /* Then OpenSSL's clean-up, which this handler took over. */
+  OPENSSL_cleanup ();
 }
 
 static void
@@ -52,11 +55,15 @@ tl_worker_run_in_thread (GTask           *task,
   g_return_if_fail (task_func != NULL);
 
   /* atexit() handlers run before the libraries' finalisers, and in the
-   * reverse order of their registration: OpenSSL registers its clean-up
-   * when it is first set up, so it is set up first. */
+   * reverse order of their registration. OpenSSL registers its clean-up
+   * when it is first set up, which may come later, in a worker: its
+   * handler would then run before this one. So OpenSSL is told not to
+   * register one, and wait_for_workers() cleans up after the wait. Where
+   * OpenSSL registered its handler already, it runs after this one, and
+   * OPENSSL_cleanup() does nothing the second time. */
   if (g_once_init_enter (&registered))
     {
-      OPENSSL_init_crypto (0, NULL);
+      OPENSSL_init_crypto (OPENSSL_INIT_NO_ATEXIT, NULL);
       atexit (wait_for_workers);
       g_once_init_leave (&registered, 1);
     }
