@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <openssl/bn.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -898,12 +899,6 @@ tl_srp_compute_u (TlSrpGroup  group,
   return bytes;
 }
 
-/**
- * tl_srp_random_salt:
- *
- * Returns: (transfer full) (nullable): %TL_SRP_SALT_LENGTH random bytes,
- *   or %NULL with @error set if the system has no randomness to give
- */
 void
 tl_srp_prepare (TlSrpGroup group,
                 TlSrpHash  hash)
@@ -914,11 +909,19 @@ tl_srp_prepare (TlSrpGroup group,
   g_return_if_fail (HASH_IS_VALID (hash));
 
   params_get (group, hash);
-  /* Sets up the primary generator, which the threads' own ones draw on. */
+  /* Sets up the primary generator, which the threads' own ones draw on.
+   * A failure is the computation's to report, not this thread's. */
   if (RAND_priv_bytes (&byte, 1) == 1)
     OPENSSL_cleanse (&byte, 1);
+  ERR_clear_error ();
 }
 
+/**
+ * tl_srp_random_salt:
+ *
+ * Returns: (transfer full) (nullable): %TL_SRP_SALT_LENGTH random bytes,
+ *   or %NULL with @error set if the system has no randomness to give
+ */
 GBytes *
 tl_srp_random_salt (GError **error)
 {
