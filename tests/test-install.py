@@ -8,7 +8,7 @@ import subprocess
 import sys
 import tempfile
 
-build_root, source_root, app_id, prefix = sys.argv[1:5]
+build_root, source_root, app_id, prefix, libdir = sys.argv[1:6]
 
 with tempfile.TemporaryDirectory() as destdir:
     env = dict(os.environ, DESTDIR=destdir)
@@ -28,6 +28,8 @@ with tempfile.TemporaryDirectory() as destdir:
         f"share/icons/hicolor/symbolic/apps/{app_id}-symbolic.svg",
         "share/glib-2.0/schemas/io.github.tradinglogin.TradingLogin.gschema.xml",
         "lib/systemd/system/trading-authd.service",
+        # Where trading-login looks for it (PKGLIBDIR, src/app/tl-http-loader.c).
+        f"{libdir}/trading-login/libtlhttp.so",
     ]
     with open(os.path.join(source_root, "po", "LINGUAS"), encoding="utf-8") as f:
         for lang in f.read().split():

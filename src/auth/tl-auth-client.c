@@ -715,7 +715,7 @@ protocol_error (GError *detail)
       detail->code == TL_AUTH_ERROR_PROTOCOL)
     return detail;
 
-  tl_http_set_protocol_error (&error, detail != NULL ? detail->message : NULL);
+  tl_auth_error_set_protocol (&error, detail != NULL ? detail->message : NULL);
   g_clear_error (&detail);
   return error;
 }
@@ -1005,7 +1005,7 @@ on_push_wait (GObject      *object,
       GError *mapped = NULL;
       g_autofree char *detail = g_strdup_printf (_("unknown push status “%s”"), status);
 
-      tl_http_set_protocol_error (&mapped, detail);
+      tl_auth_error_set_protocol (&mapped, detail);
       enter_failed (self, mapped);
       g_error_free (mapped);
     }
@@ -2689,8 +2689,7 @@ tl_auth_client_dispose (GObject *object)
   stop_push_poll (self);
   finish_waiters (self);
 
-  if (self->soup != NULL)
-    soup_session_abort (self->soup);
+  tl_http_session_abort (self->soup);
   g_clear_object (&self->soup);
   g_clear_object (&self->login_cancellable);
   g_clear_object (&self->cancellable);

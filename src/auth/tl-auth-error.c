@@ -95,3 +95,15 @@ tl_auth_error_message (TlAuthError code)
 
   return _(error_info[code].message);
 }
+
+void
+tl_auth_error_set_protocol (GError     **error,
+                            const char  *detail)
+{
+  if (detail != NULL)
+    g_set_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_PROTOCOL, "%s (%s)",
+                 tl_auth_error_message (TL_AUTH_ERROR_PROTOCOL), detail);
+  else
+    g_set_error_literal (error, TL_AUTH_ERROR, TL_AUTH_ERROR_PROTOCOL,
+                         tl_auth_error_message (TL_AUTH_ERROR_PROTOCOL));
+}

@@ -43,5 +43,8 @@ gboolean     tl_auth_error_from_code    (const char  *wire_code,
                                          TlAuthError *out_code);
 int          tl_auth_error_http_status  (TlAuthError  code);
 const char  *tl_auth_error_message      (TlAuthError  code);
+/* TL_AUTH_ERROR_PROTOCOL with the standard sentence and @detail. */
+void         tl_auth_error_set_protocol (GError     **error,
+                                         const char  *detail);
 
 G_END_DECLS

@@ -188,6 +188,13 @@ tl_http_session_new (TlServerProfile *profile)
 static G_DEFINE_QUARK (tl-http-trust-applied, trust_applied)
 
 void
+tl_http_session_abort (SoupSession *session)
+{
+  if (session != NULL)
+    soup_session_abort (session);
+}
+
+void
 tl_http_session_apply_trust (SoupSession     *session,
                              TlServerProfile *profile)
 {
@@ -225,18 +232,6 @@ tl_http_format_fingerprint (const char *hex)
     }
 
   return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
-void
-tl_http_set_protocol_error (GError     **error,
-                            const char  *detail)
-{
-  if (detail != NULL)
-    g_set_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_PROTOCOL, "%s (%s)",
-                 tl_auth_error_message (TL_AUTH_ERROR_PROTOCOL), detail);
-  else
-    g_set_error_literal (error, TL_AUTH_ERROR, TL_AUTH_ERROR_PROTOCOL,
-                         tl_auth_error_message (TL_AUTH_ERROR_PROTOCOL));
 }
 
 static void
@@ -419,7 +414,7 @@ set_transport_error (GError  **error,
                  request->host, cause->message);
   else if (cause->domain == SOUP_SESSION_ERROR &&
            cause->code != SOUP_SESSION_ERROR_MESSAGE_ALREADY_IN_QUEUE)
-    tl_http_set_protocol_error (error, cause->message);
+    tl_auth_error_set_protocol (error, cause->message);
   else if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
     g_set_error (error, TL_AUTH_ERROR, TL_AUTH_ERROR_NETWORK,
                  _("The server at %s refused the connection. Check the server address, or try again later."),
@@ -485,7 +480,7 @@ on_read (GObject      *object,
     {
       /* Dropping the stream unread closes the connection: the rest of a
        * huge body is never downloaded. */
-      tl_http_set_protocol_error (&mapped, _("the answer is larger than 64 KiB"));
+      tl_auth_error_set_protocol (&mapped, _("the answer is larger than 64 KiB"));
       g_task_return_error (task, mapped);
       return;
     }
@@ -541,7 +536,7 @@ on_sent (GObject      *object,
 
   if (SOUP_STATUS_IS_REDIRECTION (status))
     {
-      tl_http_set_protocol_error (&mapped, _("the server redirected to another address"));
+      tl_auth_error_set_protocol (&mapped, _("the server redirected to another address"));
       g_task_return_error (task, mapped);
       return;
     }
@@ -550,7 +545,7 @@ on_sent (GObject      *object,
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > TL_MESSAGE_MAX_BODY)
     {
-      tl_http_set_protocol_error (&mapped, _("the answer is larger than 64 KiB"));
+      tl_auth_error_set_protocol (&mapped, _("the answer is larger than 64 KiB"));
       g_task_return_error (task, mapped);
       return;
     }
@@ -835,7 +830,7 @@ tl_http_request_finish (GAsyncResult  *result,
     {
       if (response->body == NULL)
         {
-          tl_http_set_protocol_error (error, response->parse_error->message);
+          tl_auth_error_set_protocol (error, response->parse_error->message);
           response_free (response);
           return NULL;
         }
@@ -870,7 +865,7 @@ tl_http_request_finish (GAsyncResult  *result,
     {
       g_autofree char *detail = g_strdup_printf (_("unexpected HTTP status %u"), response->status);
 
-      tl_http_set_protocol_error (error, detail);
+      tl_auth_error_set_protocol (error, detail);
     }
 
   response_free (response);

@@ -18,6 +18,8 @@ G_BEGIN_DECLS
 #define TL_HTTP_LONG_POLL_TIMEOUT  35
 
 SoupSession *tl_http_session_new          (TlServerProfile     *profile);
+/* Cancels every request and closes the connections; NULL does nothing. */
+void         tl_http_session_abort        (SoupSession         *session);
 
 /* Sets the session's trust database for @profile (the trust-nothing pin
  * database, or the system's CAs), once; loads the TLS backend if no one
@@ -63,8 +65,5 @@ void         tl_http_load_tls_backend     (void);
 /* "ab:cd:…", for people comparing fingerprints. */
 char        *tl_http_format_fingerprint   (const char          *hex);
 
-/* TL_AUTH_ERROR_PROTOCOL with the standard sentence and @detail. */
-void         tl_http_set_protocol_error   (GError             **error,
-                                           const char          *detail);
 
 G_END_DECLS
