@@ -15,29 +15,16 @@ G_BEGIN_DECLS
 #define TL_HTTP_MODULE_ENTRY   "tl_http_module_get"
 #define TL_HTTP_MODULE_NAME    "tlhttp"
 
+/* The members take their types from tl-http.h, so they cannot drift. */
 typedef struct
 {
-  guint         version;
-  SoupSession *(*session_new)      (TlServerProfile     *profile);
-  void         (*session_abort)    (SoupSession         *session);
-  void         (*request_async)    (SoupSession         *session,
-                                    TlServerProfile     *profile,
-                                    const char          *method,
-                                    const char          *path,
-                                    GBytes              *body,
-                                    const char          *bearer,
-                                    guint                timeout_seconds,
-                                    GCancellable        *cancellable,
-                                    GCancellable        *scope,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data);
-  JsonObject  *(*request_finish)   (GAsyncResult        *result,
-                                    JsonObject         **out_error_body,
-                                    GError             **error);
-  void         (*preconnect)       (SoupSession         *session,
-                                    TlServerProfile     *profile,
-                                    GCancellable        *cancellable);
-  void         (*load_tls_backend) (void);
+  guint                                 version;
+  __typeof__ (tl_http_session_new)      *session_new;
+  __typeof__ (tl_http_session_abort)    *session_abort;
+  __typeof__ (tl_http_request_async)    *request_async;
+  __typeof__ (tl_http_request_finish)   *request_finish;
+  __typeof__ (tl_http_preconnect)       *preconnect;
+  __typeof__ (tl_http_load_tls_backend) *load_tls_backend;
 } TlHttpModule;
 
 typedef const TlHttpModule *(*TlHttpModuleEntry) (void);
