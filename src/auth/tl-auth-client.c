@@ -1669,15 +1669,8 @@ static void
 prepare_srp (void)
 {
   static gsize started;
-  g_autoptr(GTask) task = NULL;
 
-  if (!g_once_init_enter (&started))
-    return;
-
-  task = g_task_new (NULL, NULL, NULL, NULL);
-  g_task_set_source_tag (task, prepare_srp);
-  tl_worker_run_in_thread (task, srp_prepare_thread);
-  g_once_init_leave (&started, 1);
+  tl_worker_run_once (&started, srp_prepare_thread);
 }
 
 void

@@ -754,15 +754,9 @@ void
 tl_http_load_tls_backend (void)
 {
   static gsize started;
-  g_autoptr(GTask) task = NULL;
 
-  if (g_atomic_int_get (&tls_backend_loaded) || !g_once_init_enter (&started))
-    return;
-
-  task = g_task_new (NULL, NULL, NULL, NULL);
-  g_task_set_source_tag (task, tl_http_load_tls_backend);
-  tl_worker_run_in_thread (task, load_tls_backend_thread);
-  g_once_init_leave (&started, 1);
+  if (!g_atomic_int_get (&tls_backend_loaded))
+    tl_worker_run_once (&started, load_tls_backend_thread);
 }
 
 static void

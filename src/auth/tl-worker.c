@@ -75,3 +75,21 @@ tl_worker_run_in_thread (GTask           *task,
   g_object_set_data (G_OBJECT (task), "tl-worker-func", (gpointer) task_func);
   g_task_run_in_thread (task, worker_thread);
 }
+
+void
+tl_worker_run_once (gsize           *once,
+                    GTaskThreadFunc  task_func)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (once != NULL);
+  g_return_if_fail (task_func != NULL);
+
+  if (!g_once_init_enter (once))
+    return;
+
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_source_tag (task, task_func);
+  tl_worker_run_in_thread (task, task_func);
+  g_once_init_leave (once, 1);
+}

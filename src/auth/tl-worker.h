@@ -13,4 +13,9 @@ G_BEGIN_DECLS
 void tl_worker_run_in_thread (GTask           *task,
                               GTaskThreadFunc  task_func);
 
+/* Runs @task_func once per @once (a static gsize, 0 at first) in such a
+ * worker, on a task nobody waits for: set-up done ahead of its first use. */
+void tl_worker_run_once      (gsize           *once,
+                              GTaskThreadFunc  task_func);
+
 G_END_DECLS
