@@ -63,22 +63,15 @@ static GtkWidget *
 prefs_child (TlPreferencesWindow *prefs,
              const char          *name)
 {
-  GtkWidget *child = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (prefs),
-                                                                TL_TYPE_PREFERENCES_WINDOW, name));
-
-  g_assert_nonnull (child);
-  return child;
+  return tl_test_app_template_child (GTK_WIDGET (prefs), TL_TYPE_PREFERENCES_WINDOW, name);
 }
 
 static GtkWidget *
 login_child (TlWindow   *window,
              const char *name)
 {
-  TlPage *page = tl_window_get_page (window, "login");
-  GtkWidget *child = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), TL_TYPE_LOGIN_PAGE, name));
-
-  g_assert_nonnull (child);
-  return child;
+  return tl_test_app_template_child (GTK_WIDGET (tl_window_get_page (window, "login")),
+                                     TL_TYPE_LOGIN_PAGE, name);
 }
 
 static TlWindow *

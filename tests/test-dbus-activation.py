@@ -25,39 +25,17 @@ import sys
 import tempfile
 import time
 
+import tl_tap
+
 source_root = os.path.abspath(sys.argv[1])
 app_id = sys.argv[2]
 launch_app = sys.argv[3]
 object_path = "/" + app_id.replace(".", "/")
 slowdown = float(os.environ.get("TL_TEST_SLOWDOWN") or "1")
 
-count = 0
-failures = 0
-
-
-def diag(text):
-    for line in str(text).rstrip("\n").splitlines():
-        print(f"# {line}")
-
-
-def ok(cond, name, detail=""):
-    global count, failures
-    count += 1
-    if not cond:
-        failures += 1
-    print(f"{'ok' if cond else 'not ok'} {count} - {name}", flush=True)
-    if not cond and detail:
-        diag(detail)
-    return cond
-
-
-class Failed(Exception):
-    pass
-
-
-def require(cond, name, detail=""):
-    if not ok(cond, name, detail):
-        raise Failed(name)
+tap = tl_tap.Tap()
+ok = tap.ok
+require = tap.require
 
 
 def run(argv, env=None, timeout=60):
@@ -207,7 +185,7 @@ try:
     ok(proc.returncode == 0, "gdbus call org.freedesktop.Application.Activate", proc.stderr)
     pid = check_started(address, "Activate")
     quit_app(address, pid, "Activate")
-except Failed:
+except tl_tap.Failed:
     pass
 except subprocess.TimeoutExpired as e:
     ok(False, f"timed out: {' '.join(e.cmd)}")
@@ -220,5 +198,4 @@ finally:
         bus.wait()
     shutil.rmtree(tmp, ignore_errors=True)
 
-print(f"1..{count}")
-sys.exit(1 if failures or count == 0 else 0)
+sys.exit(tap.finish())

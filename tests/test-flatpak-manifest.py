@@ -18,6 +18,8 @@ import re
 import subprocess
 import sys
 
+import tl_tap
+
 source_root = os.path.abspath(sys.argv[1])
 flatpak_dir = os.path.join(source_root, "flatpak")
 BASE_ID = "io.github.tradinglogin.TradingLogin"
@@ -37,11 +39,11 @@ FINISH_ARGS = {"--share=network", "--share=ipc", "--socket=wayland", "--socket=f
 MESON_BUILTINS = {"werror", "buildtype", "optimization", "debug", "warning_level", "b_lto",
                   "b_ndebug", "b_sanitize", "prefix", "libdir"}
 
-results = []
+tap = tl_tap.Tap()
 
 
-def check(name, ok, detail="", skip=None):
-    results.append((name, bool(ok), detail, skip))
+def check(name, ok, detail=""):
+    tap.ok(ok, name, detail)
 
 
 def git(*args):
@@ -133,8 +135,8 @@ if release:
     check(f"{BASE_ID}.json: pinned to a whole commit ID", re.fullmatch(r"[0-9a-f]{40}", commit), commit)
     check(f"{BASE_ID}.json: not to a branch", "branch" not in source)
     if not in_git:
-        skip = "not a git checkout: the pinned commit cannot be looked up"
-        check(f"{BASE_ID}.json: the pinned commit is in this repository", False, skip=skip)
+        tap.skip(f"{BASE_ID}.json: the pinned commit is in this repository",
+                 "not a git checkout: the pinned commit cannot be looked up")
     else:
         exists = git("cat-file", "-e", f"{commit}^{{commit}}").returncode == 0
         check(f"{BASE_ID}.json: the pinned commit is in this repository", exists, commit)
@@ -161,12 +163,4 @@ if devel:
     with open(os.path.join(source_root, "meson_options.txt"), encoding="utf-8") as f:
         check_options(f"{BASE_ID}.Devel.json", opts, f.read(), "this tree")
 
-print(f"1..{len(results)}")
-failed = 0
-for i, (name, ok, detail, skip) in enumerate(results, 1):
-    if skip:
-        print(f"ok {i} - {name} # SKIP {skip}")
-        continue
-    print(f"{'ok' if ok else 'not ok'} {i} - {name}" + ("" if ok or not detail else f" # {detail}"))
-    failed += not ok
-sys.exit(1 if failed else 0)
+sys.exit(tap.finish())

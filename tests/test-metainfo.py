@@ -14,12 +14,14 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
+import tl_tap
+
 metainfo, source_root, version = sys.argv[1:4]
-results = []
+tap = tl_tap.Tap()
 
 
-def check(name, cond, detail="", skip=None):
-    results.append((name, bool(cond), detail, skip))
+def check(name, cond, detail=""):
+    tap.ok(cond, name, detail)
 
 
 root = ET.parse(metainfo).getroot()
@@ -64,19 +66,11 @@ for url in images:
                                 capture_output=True).returncode == 0
         check(f"{rel} is in the repository at {tag}", at_tag)
     else:
-        check(f"{rel} is in the repository at {tag}", False,
-              skip=f"no tag {tag} in this repository yet: it is made at the release")
+        tap.skip(f"{rel} is in the repository at {tag}",
+                 f"no tag {tag} in this repository yet: it is made at the release")
 
 description = " ".join("".join(p.itertext()) for p in root.findall("description/p")
                        if p.get("{http://www.w3.org/XML/1998/namespace}lang") is None)
 check("the description says a login server is needed", re.search(r"needs a login server", description))
 
-print(f"1..{len(results)}")
-failed = 0
-for i, (name, ok, detail, skip) in enumerate(results, 1):
-    if skip:
-        print(f"ok {i} - {name} # SKIP {skip}")
-        continue
-    print(f"{'ok' if ok else 'not ok'} {i} - {name}" + ("" if ok or not detail else f" # {detail}"))
-    failed += not ok
-sys.exit(1 if failed else 0)
+sys.exit(tap.finish())
