@@ -453,11 +453,7 @@ static GtkWidget *
 prefs_child (TlPreferencesWindow *prefs,
              const char          *name)
 {
-  GtkWidget *child = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (prefs),
-                                                                TL_TYPE_PREFERENCES_WINDOW, name));
-
-  g_assert_nonnull (child);
-  return child;
+  return tl_test_app_template_child (GTK_WIDGET (prefs), TL_TYPE_PREFERENCES_WINDOW, name);
 }
 
 static void

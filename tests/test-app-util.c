@@ -153,3 +153,15 @@ tl_test_app_find_button (GtkWidget  *root,
 
   return NULL;
 }
+
+GtkWidget *
+tl_test_app_template_child (GtkWidget  *widget,
+                            GType       type,
+                            const char *name)
+{
+  GtkWidget *child = GTK_WIDGET (gtk_widget_get_template_child (widget, type, name));
+
+  if (child == NULL)
+    g_error ("%s has no template child “%s”", G_OBJECT_TYPE_NAME (widget), name);
+  return child;
+}

@@ -24,6 +24,11 @@ void      tl_test_app_screenshot    (GtkWidget   *widget,
 void      tl_test_app_wait_first_frame (GtkWidget *window);
 /* Destroys @window, lets pending callbacks run, and asserts it is freed. */
 void      tl_test_app_close_window  (GtkWindow   *window);
+/* The object of @widget's template (of @type) with id @name; asserts it
+ * is there. */
+GtkWidget *tl_test_app_template_child (GtkWidget  *widget,
+                                       GType       type,
+                                       const char *name);
 /* Finds the first GtkButton below @root whose label (with mnemonics) is
  * @label. */
 GtkWidget *tl_test_app_find_button  (GtkWidget   *root,

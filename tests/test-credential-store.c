@@ -373,12 +373,16 @@ test_session_garbage (void)
   g_autoptr(TlSession) found = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *expires = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC + 3600);
+  g_autoptr(GHashTable) attributes = secret_attributes_build (&expected_session_schema,
+                                                              "version", "1", "base-url", url, "mode", "paper",
+                                                              "username", "mallory", "last-used", "1",
+                                                              "expires-at", expires, NULL);
 
-  secret_password_store_sync (&expected_session_schema, SECRET_COLLECTION_DEFAULT,
-                              "garbage", "{\"not\": \"a session\"", NULL, &error,
-                              "version", "1", "base-url", url, "mode", "paper",
-                              "username", "mallory", "last-used", "1",
-                              "expires-at", expires, NULL);
+  /* With its schema's name, as the store writes its items, so that the
+   * file backend (which does not add it) sees one of ours too. */
+  g_hash_table_insert (attributes, g_strdup ("xdg:schema"), g_strdup (expected_session_schema.name));
+  secret_password_storev_sync (&expected_session_schema, attributes, SECRET_COLLECTION_DEFAULT,
+                               "garbage", "{\"not\": \"a session\"", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (count_items (&expected_session_schema, url, NULL), ==, 1);
 
@@ -630,12 +634,23 @@ count_open_session (GDBusConnection *connection,
   return message;
 }
 
+/* Whether libsecret keeps the items in its file backend, as inside
+ * Flatpak (the *-file-backend tests in tests/meson.build), rather than in
+ * the Secret Service of this session's gnome-keyring. */
+static gboolean
+file_backend (void)
+{
+  return g_strcmp0 (g_getenv ("SECRET_BACKEND"), "file") == 0;
+}
+
 /* prepare_save() opens the session the save then uses: one key exchange
- * in all, and nothing stored by the preparation itself. In a process of
- * its own, so that no earlier test opened libsecret's session. */
+ * in all (none with the file backend, which has no Secret Service to talk
+ * to), and nothing stored by the preparation itself. In a process of its
+ * own, so that no earlier test opened libsecret's session. */
 static void
 assert_prepared_save (gboolean backend_first)
 {
+  const int key_exchanges = file_backend () ? 0 : 1;
   const char *url = backend_first ? "https://127.0.0.1:4443/prepared-after/"
                                   : "https://127.0.0.1:4443/prepared-first/";
   g_autoptr(GDBusConnection) bus = NULL;
@@ -663,18 +678,18 @@ assert_prepared_save (gboolean backend_first)
 
   tl_credential_store_prepare_save (store, NULL);
   deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  while (g_atomic_int_get (&open_session_calls) == 0 && g_get_monotonic_time () < deadline)
+  while (g_atomic_int_get (&open_session_calls) < key_exchanges && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
-  g_assert_cmpint (g_atomic_int_get (&open_session_calls), ==, 1);
+  g_assert_cmpint (g_atomic_int_get (&open_session_calls), ==, key_exchanges);
 
   /* Queued behind the preparation, and needs no session of its own. */
   save_session (store, url, alice);
-  g_assert_cmpint (g_atomic_int_get (&open_session_calls), ==, 1);
+  g_assert_cmpint (g_atomic_int_get (&open_session_calls), ==, key_exchanges);
 
   found = lookup_session (store, url, TL_MODE_PAPER, "alice");
   g_assert_nonnull (found);
   assert_sessions_equal (found, alice);
-  g_assert_cmpint (g_atomic_int_get (&open_session_calls), ==, 1);
+  g_assert_cmpint (g_atomic_int_get (&open_session_calls), ==, key_exchanges);
 
   /* The preparation's lookup left nothing behind. */
   items = tl_test_keyring_search (&expected_session_schema, SECRET_SEARCH_ALL, &error,
@@ -700,6 +715,77 @@ test_prepared_save (gconstpointer data)
   g_test_trap_assert_passed ();
 }
 
+/* Inside Flatpak there is no Secret Service on the bus: libsecret keeps
+ * the items in its own encrypted file. A username and a session for the
+ * same account are two items there too (libsecret 0.20's file backend
+ * does not tell schemas apart by itself), the file is where the sandbox
+ * keeps it, and nothing reached or started a Secret Service. */
+static void
+test_file_backend (void)
+{
+  const char *url = "https://127.0.0.1:4443/file-backend/";
+  const char *path = g_getenv ("SECRET_FILE_TEST_PATH");
+  g_autoptr(TlCredentialStore) store = tl_credential_store_new ();
+  g_autoptr(TlSession) session = make_session (TOKEN_ALICE, "alice", TL_MODE_LIVE, 3600);
+  g_autoptr(TlSession) found = NULL;
+  g_autoptr(TlSession) after_forget = NULL;
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected_path = NULL;
+  g_autofree char *usernames = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  gboolean has_owner = TRUE;
+
+  if (!file_backend ())
+    {
+      g_test_skip ("libsecret uses the Secret Service here (SECRET_BACKEND is not file)");
+      return;
+    }
+
+  /* The username first, then the session, then the username again: each
+   * save replaces only its own kind. */
+  remember (store, url, TL_MODE_LIVE, "alice");
+  save_session (store, url, session);
+  remember (store, url, TL_MODE_LIVE, "alice");
+  usernames = list_joined (store, url, TL_MODE_LIVE);
+  g_assert_cmpstr (usernames, ==, "alice");
+  found = lookup_session (store, url, TL_MODE_LIVE, "alice");
+  g_assert_nonnull (found);
+  assert_sessions_equal (found, session);
+  g_assert_cmpuint (count_items (&expected_username_schema, url, "alice"), ==, 1);
+  g_assert_cmpuint (count_items (&expected_session_schema, url, "alice"), ==, 1);
+
+  /* Forgetting the username leaves the session, and the other way round. */
+  forget (store, url, TL_MODE_LIVE, "alice");
+  after_forget = lookup_session (store, url, TL_MODE_LIVE, "alice");
+  g_assert_nonnull (after_forget);
+  remember (store, url, TL_MODE_LIVE, "alice");
+  delete_session (store, url, TL_MODE_LIVE, "alice");
+  g_clear_pointer (&usernames, g_free);
+  usernames = list_joined (store, url, TL_MODE_LIVE);
+  g_assert_cmpstr (usernames, ==, "alice");
+
+  /* Where Flatpak's libsecret keeps it: XDG_DATA_HOME, which is the app's
+   * own ~/.var/app/ID/data inside the sandbox. */
+  expected_path = g_build_filename (g_get_user_data_dir (), "keyrings", "default.keyring", NULL);
+  g_assert_cmpstr (path, ==, expected_path);
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, >, 0);
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", "org.freedesktop.secrets"),
+                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(b)", &has_owner);
+  g_assert_false (has_owner);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -723,6 +809,7 @@ main (int   argc,
   g_test_add_func ("/tl/credential-store/overlapping-calls", test_overlapping_calls);
   g_test_add_func ("/tl/credential-store/secret-tool-labels", test_secret_tool_labels);
   g_test_add_func ("/tl/credential-store/token-only-in-keyring", test_token_only_in_keyring);
+  g_test_add_func ("/tl/credential-store/file-backend", test_file_backend);
 
   return g_test_run ();
 }

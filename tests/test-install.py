@@ -24,6 +24,8 @@ with tempfile.TemporaryDirectory() as destdir:
         "bin/trading-key",
         f"share/applications/{app_id}.desktop",
         f"share/metainfo/{app_id}.metainfo.xml",
+        # DBusActivatable=true in the desktop file needs it (test-dbus-activation.py).
+        f"share/dbus-1/services/{app_id}.service",
         f"share/icons/hicolor/scalable/apps/{app_id}.svg",
         f"share/icons/hicolor/symbolic/apps/{app_id}-symbolic.svg",
         "share/glib-2.0/schemas/io.github.tradinglogin.TradingLogin.gschema.xml",

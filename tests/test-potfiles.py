@@ -31,6 +31,8 @@ for sub in ("src", "ui", "data"):
             path = os.path.join(root, name)
             rel = os.path.relpath(path, top)
             ext = os.path.splitext(name)[1]
+            if name.endswith(".service.in"):
+                continue  # a D-Bus service file: its Name= is a bus name, not text
             if name.endswith(".gschema.xml"):
                 ext = ".xml"
             elif ext == ".xml" or ext not in MARKERS:

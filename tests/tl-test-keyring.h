@@ -30,7 +30,8 @@ tl_test_keyring_on_search (GObject      *source,
 }
 
 /* Like secret_password_search_sync(): (schema, flags, error, then the
- * attribute name/value pairs and NULL). Returns the SecretItems found
+ * attribute name/value pairs and NULL), in @schema only, whichever
+ * backend libsecret uses. Returns the SecretItems found
  * (free with g_list_free_full (items, g_object_unref)). */
 static inline GList *
 tl_test_keyring_search (const SecretSchema  *schema,
@@ -54,6 +55,9 @@ tl_test_keyring_search (const SecretSchema  *schema,
   attributes = secret_attributes_buildv (schema, args);
   va_end (args);
   g_assert_nonnull (attributes);
+  /* libsecret's file backend matches no schema name unless it is asked
+   * to (src/auth/tl-credential-store.c, new_attributes()). */
+  g_hash_table_insert (attributes, g_strdup ("xdg:schema"), g_strdup (schema->name));
 
   secret_password_searchv (schema, attributes, flags, NULL, tl_test_keyring_on_search, &result);
   g_hash_table_unref (attributes);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "tl-launcher.h"
+#include "tl-sandbox.h"
 
 struct _TlLauncher
 {
@@ -261,6 +262,7 @@ tl_launcher_launch (TlLauncher         *self,
   g_autoptr(GSubprocess) subprocess = NULL;
   g_autofree char *line = NULL;
   g_autofree char *fd_text = NULL;
+  g_autoptr(GError) spawn_error = NULL;
   gsize line_length = 0;
   GWeakRef *weak;
   int fds[2];
@@ -301,9 +303,21 @@ tl_launcher_launch (TlLauncher         *self,
   g_subprocess_launcher_setenv (launcher, "TL_SESSION_FD", fd_text, TRUE);
   g_subprocess_launcher_take_fd (launcher, fds[0], TL_LAUNCHER_SESSION_FD);
 
-  subprocess = g_subprocess_launcher_spawnv (launcher, argv, error);
+  subprocess = g_subprocess_launcher_spawnv (launcher, argv, &spawn_error);
   if (subprocess == NULL)
-    return FALSE;
+    {
+      /* Inside Flatpak the programs of the computer are not there at all:
+       * "No such file or directory" would send the person looking for a
+       * typo. */
+      if (tl_sandbox_is_flatpak () && g_error_matches (spawn_error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT))
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                     /* Translators: %s is the trading program's command. */
+                     _("%s is not inside the Flatpak sandbox Trading Login runs in, and from the sandbox only programs that come with it can be started. Start your trading app yourself."),
+                     argv[0]);
+      else
+        g_propagate_error (error, g_steal_pointer (&spawn_error));
+      return FALSE;
+    }
 
   g_free (self->program);
   self->program = g_path_get_basename (argv[0]);

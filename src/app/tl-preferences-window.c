@@ -6,7 +6,9 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tl-demo-import.h"
 #include "tl-preferences-window.h"
+#include "tl-sandbox.h"
 #include "tl-server-profile.h"
 #include "tl-server-settings.h"
 
@@ -17,14 +19,17 @@ struct _TlPreferencesWindow
   AdwActionRow         *demo_row;
   GtkSwitch            *demo_switch;
   AdwEntryRow          *demo_dir_row;
+  AdwActionRow         *demo_import_row;
   AdwEntryRow          *live_url_row;
   AdwEntryRow          *live_pin_row;
   AdwEntryRow          *live_command_row;
   AdwEntryRow          *paper_url_row;
   AdwEntryRow          *paper_pin_row;
   AdwEntryRow          *paper_command_row;
+  GtkLabel             *sandbox_label;
 
   GSettings            *settings;
+  GCancellable         *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (TlPreferencesWindow, tl_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -134,6 +139,36 @@ demo_dir_apply_cb (TlPreferencesWindow *self)
 }
 
 static void
+demo_imported_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(TlPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+
+  if (!tl_demo_import_choose_finish (result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_demo_error (self, error);
+      return;
+    }
+
+  show_demo_error (self, NULL);
+  dir = tl_server_settings_dup_demo_dir (self->settings);
+  gtk_editable_set_text (GTK_EDITABLE (self->demo_dir_row), dir);
+  gtk_switch_set_active (self->demo_switch, TRUE);
+  toast (self, _("The demo server is set up. Log in with one of its practice accounts."));
+}
+
+static void
+demo_import_activated_cb (TlPreferencesWindow *self)
+{
+  tl_demo_import_choose_async (GTK_WINDOW (self), self->settings, self->cancellable,
+                               demo_imported_cb, g_object_ref (self));
+}
+
+static void
 command_apply_cb (TlPreferencesWindow *self,
                   AdwEntryRow         *row)
 {
@@ -187,6 +222,8 @@ tl_preferences_window_dispose (GObject *object)
 {
   TlPreferencesWindow *self = (TlPreferencesWindow *) object;
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), TL_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
 
@@ -205,15 +242,18 @@ tl_preferences_window_class_init (TlPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TlPreferencesWindow, demo_row);
   gtk_widget_class_bind_template_child (widget_class, TlPreferencesWindow, demo_switch);
   gtk_widget_class_bind_template_child (widget_class, TlPreferencesWindow, demo_dir_row);
+  gtk_widget_class_bind_template_child (widget_class, TlPreferencesWindow, demo_import_row);
   gtk_widget_class_bind_template_child (widget_class, TlPreferencesWindow, live_url_row);
   gtk_widget_class_bind_template_child (widget_class, TlPreferencesWindow, live_pin_row);
   gtk_widget_class_bind_template_child (widget_class, TlPreferencesWindow, live_command_row);
   gtk_widget_class_bind_template_child (widget_class, TlPreferencesWindow, paper_url_row);
   gtk_widget_class_bind_template_child (widget_class, TlPreferencesWindow, paper_pin_row);
   gtk_widget_class_bind_template_child (widget_class, TlPreferencesWindow, paper_command_row);
+  gtk_widget_class_bind_template_child (widget_class, TlPreferencesWindow, sandbox_label);
   gtk_widget_class_bind_template_callback (widget_class, server_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, demo_state_set_cb);
   gtk_widget_class_bind_template_callback (widget_class, demo_dir_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, demo_import_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, command_apply_cb);
 }
 
@@ -229,6 +269,8 @@ tl_preferences_window_init (TlPreferencesWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (BASE_APP_ID);
+  self->cancellable = g_cancellable_new ();
+  gtk_widget_set_visible (GTK_WIDGET (self->sandbox_label), tl_sandbox_is_flatpak ());
 
   server_rows[0] = self->live_url_row;
   server_rows[1] = self->live_pin_row;

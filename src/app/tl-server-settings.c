@@ -52,6 +52,17 @@ tl_server_settings_read_demo (const char  *dir,
                               GError     **error)
 {
   g_autofree char *path = g_build_filename (dir, "demo.json", NULL);
+
+  return tl_server_settings_read_demo_file (path, out_live_url, out_paper_url, out_pin_sha256, error);
+}
+
+gboolean
+tl_server_settings_read_demo_file (const char  *path,
+                                   char       **out_live_url,
+                                   char       **out_paper_url,
+                                   char       **out_pin_sha256,
+                                   GError     **error)
+{
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
   JsonObject *root = NULL;
@@ -63,7 +74,7 @@ tl_server_settings_read_demo (const char  *dir,
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                     _("No demo server found: %s does not exist. Start the demo first."),
+                     _("No demo server found: %s does not exist. Start the demo, then choose its demo.json with “Use a Demo Server…”."),
                      path);
       else
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,

@@ -18,6 +18,12 @@ gboolean         tl_server_settings_read_demo     (const char  *dir,
                                                    char       **out_paper_url,
                                                    char       **out_pin_sha256,
                                                    GError     **error);
+/* The same, for a demo.json at @path (a file chosen in a file chooser). */
+gboolean         tl_server_settings_read_demo_file (const char  *path,
+                                                    char       **out_live_url,
+                                                    char       **out_paper_url,
+                                                    char       **out_pin_sha256,
+                                                    GError     **error);
 /* Copies the demo's addresses and fingerprint into the per-mode keys. */
 gboolean         tl_server_settings_apply_demo    (GSettings   *settings,
                                                    GError     **error);

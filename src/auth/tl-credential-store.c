@@ -95,13 +95,21 @@ item_last_used (GHashTable *attributes)
   return value;
 }
 
+/* Every table of ours names its schema in "xdg:schema" itself. Over
+ * D-Bus libsecret adds it from the schema, but its file backend (the one
+ * Flatpak uses, libsecret 0.20) neither stores nor matches the schema
+ * name: a session and a username item with the same base URL, mode and
+ * username would then be one kind, and saving the one would delete the
+ * other (tests/meson.build's *-file-backend tests). */
 static GHashTable *
-new_attributes (const char *base_url,
-                TlMode      mode,
-                const char *username)
+new_attributes (const SecretSchema *schema,
+                const char         *base_url,
+                TlMode              mode,
+                const char         *username)
 {
   GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
+  g_hash_table_insert (attributes, (gpointer) "xdg:schema", g_strdup (schema->name));
   g_hash_table_insert (attributes, (gpointer) "version", g_strdup (SCHEMA_VERSION));
   g_hash_table_insert (attributes, (gpointer) "base-url", g_strdup (base_url));
   g_hash_table_insert (attributes, (gpointer) "mode", g_strdup (tl_mode_to_string (mode)));
@@ -367,6 +375,7 @@ item_match_attributes (const SecretSchema *schema,
   g_autoptr(GHashTable) item_attributes = secret_retrievable_get_attributes (item);
   GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
+  g_hash_table_insert (attributes, (gpointer) "xdg:schema", g_strdup (schema->name));
   for (guint i = 0; schema->attributes[i].name != NULL; i++)
     {
       const char *name = schema->attributes[i].name;
@@ -533,8 +542,8 @@ tl_credential_store_remember_username_async (TlCredentialStore   *self,
 
   data = g_new0 (ReplaceData, 1);
   data->schema = &username_schema;
-  data->match = new_attributes (base_url, mode, username);
-  data->attributes = new_attributes (base_url, mode, username);
+  data->match = new_attributes (data->schema, base_url, mode, username);
+  data->attributes = new_attributes (data->schema, base_url, mode, username);
   /* Translators: the label of a keyring item, as Passwords and Keys shows it. */
   data->label = g_strdup_printf (_("Trading Login username “%s” (%s, %s)"),
                                  username, tl_mode_to_string (mode), base_url);
@@ -615,7 +624,7 @@ tl_credential_store_list_usernames_async (TlCredentialStore   *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tl_credential_store_list_usernames_async);
 
-  attributes = new_attributes (base_url, mode, NULL);
+  attributes = new_attributes (&username_schema, base_url, mode, NULL);
   /* The attributes are all that is needed: the secrets stay where they are. */
   enqueue (g_steal_pointer (&task), PENDING_SEARCH, &username_schema, g_steal_pointer (&attributes),
            SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK, list_searched_cb);
@@ -674,7 +683,7 @@ clear_item_async (TlCredentialStore   *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
 
-  attributes = new_attributes (base_url, mode, username);
+  attributes = new_attributes (schema, base_url, mode, username);
   enqueue (g_steal_pointer (&task), PENDING_CLEAR, schema, g_steal_pointer (&attributes),
            SECRET_SEARCH_NONE, cleared_cb);
 }
@@ -737,8 +746,8 @@ tl_credential_store_save_session_async (TlCredentialStore   *self,
 
   data = g_new0 (ReplaceData, 1);
   data->schema = &session_schema;
-  data->match = new_attributes (base_url, session->mode, session->username);
-  data->attributes = new_attributes (base_url, session->mode, session->username);
+  data->match = new_attributes (data->schema, base_url, session->mode, session->username);
+  data->attributes = new_attributes (data->schema, base_url, session->mode, session->username);
   expires_utc = g_date_time_to_utc (session->expires_at);
   g_hash_table_insert (data->attributes, (gpointer) "expires-at",
                        g_strdup_printf ("%" G_GINT64_FORMAT, g_date_time_to_unix (expires_utc)));
@@ -979,7 +988,7 @@ tl_credential_store_lookup_session_async (TlCredentialStore   *self,
   data->mode = mode;
   g_task_set_task_data (task, data, (GDestroyNotify) lookup_data_free);
 
-  attributes = new_attributes (base_url, mode, username);
+  attributes = new_attributes (&session_schema, base_url, mode, username);
   enqueue (g_steal_pointer (&task), PENDING_SEARCH, &session_schema, g_steal_pointer (&attributes),
            SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
            lookup_searched_cb);
